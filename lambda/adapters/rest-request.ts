@@ -1,0 +1,64 @@
+import { UnauthorizedError, UnsupportedEventError } from "../core/errors";
+import { parseBearerToken } from "../core/bearer-token";
+import { stageWildcardResource } from "../core/policy";
+import type { AuthorizationRequest } from "../core/authorizer";
+
+/**
+ * Turns an API Gateway REST API `REQUEST` authorizer event (`APIGatewayRequestAuthorizerEvent`) into the
+ * token and policy resource the core needs. Any other event is a wiring mistake and is named in the error.
+ * The event is taken as `unknown`: whatever arrives is checked, not trusted to match its type.
+ */
+export function fromRestRequestEvent(event: unknown): AuthorizationRequest {
+  if (event === null || typeof event !== "object") throw new UnsupportedEventError("authorizer event is not an object");
+  const e = event as Record<string, unknown>;
+  if (e.version !== undefined) {
+    throw new UnsupportedEventError(
+      `received an HTTP API payload version ${String(e.version)} event; this function takes REST API REQUEST authorizer events`,
+    );
+  }
+  const requestContext = e.requestContext as Record<string, unknown> | undefined;
+  if (requestContext?.connectionId !== undefined || requestContext?.eventType !== undefined) {
+    throw new UnsupportedEventError("received a WebSocket API event; this function takes REST API REQUEST authorizer events");
+  }
+  if (e.type !== "REQUEST") {
+    throw new UnsupportedEventError(
+      `received an authorizer event of type ${JSON.stringify(e.type)}; this function takes REST API REQUEST authorizer events (a TOKEN authorizer cannot see duplicate headers)`,
+    );
+  }
+  if (typeof e.methodArn !== "string") throw new UnsupportedEventError("REQUEST authorizer event has no methodArn");
+  const resource = stageWildcardResource(e.methodArn);
+  return { token: parseBearerToken(authorizationHeader(e.headers, e.multiValueHeaders)), resource };
+}
+
+/**
+ * The one `Authorization` value. Header names are case-insensitive, so two names that differ only in case
+ * are two headers; API Gateway keeps the last of repeated values in `headers` and all in `multiValueHeaders`,
+ * so both maps are read and must agree on exactly one value.
+ */
+function authorizationHeader(headers: unknown, multiValueHeaders: unknown): string {
+  const single = authorizationValues(headers);
+  const multi = authorizationValues(multiValueHeaders);
+  if (single.length === 0 && multi.length === 0) throw new UnauthorizedError("missing_token", "no Authorization header");
+  if (single.length > 1 || multi.length > 1) throw malformed("more than one Authorization header");
+  if (multi.length === 0) return asString(single[0]);
+  const values = multi[0];
+  if (!Array.isArray(values) || values.length !== 1) throw malformed("Authorization header does not hold exactly one value");
+  if (single.length === 1 && single[0] !== values[0]) throw malformed("headers and multiValueHeaders disagree on Authorization");
+  return asString(values[0]);
+}
+
+function asString(value: unknown): string {
+  if (typeof value !== "string") throw malformed("Authorization header value is not a string");
+  return value;
+}
+
+function malformed(detail: string): UnauthorizedError {
+  return new UnauthorizedError("malformed_header", detail);
+}
+
+function authorizationValues(headers: unknown): unknown[] {
+  if (headers === null || typeof headers !== "object") return [];
+  return Object.entries(headers)
+    .filter(([name]) => name.length === 13 && name.toLowerCase() === "authorization")
+    .map(([, value]) => value);
+}

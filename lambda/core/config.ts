@@ -1,0 +1,145 @@
+import { CognitoJwtVerifier } from "aws-jwt-verify/cognito-verifier";
+import { ConfigurationError } from "./errors";
+
+export type MfaLookupMode = "admin" | "token";
+export type LogLevel = "TRACE" | "DEBUG" | "INFO" | "WARN" | "ERROR" | "CRITICAL" | "SILENT";
+
+/** Everything the authorizers need from their environment, validated once at start-up. */
+export interface Config {
+  /** e.g. `eu-west-2_AbCdEf123`. */
+  readonly userPoolId: string;
+  /** The pool's region (its id's prefix): the issuer's and the Cognito API's, whatever `AWS_REGION` says. */
+  readonly region: string;
+  /** The one issuer accepted: `https://cognito-idp.<region>.amazonaws.com/<pool>`. */
+  readonly issuer: string;
+  /** Where the pool's signing keys are fetched from. */
+  readonly jwksUri: string;
+  /** App clients whose access tokens are accepted (at least one). */
+  readonly clientIds: readonly string[];
+  /** Strict only: deny callers without TOTP. With `false` the user is still looked up. */
+  readonly enforceMfa: boolean;
+  /** Strict only: how the MFA status is read. */
+  readonly mfaLookup: MfaLookupMode;
+  /** How long a positive MFA lookup may be reused; 0 means every request asks Cognito. */
+  readonly mfaCacheTtlSeconds: number;
+  /** Upper bound on one JWKS fetch. */
+  readonly jwksTimeoutMs: number;
+  /** Upper bound on one MFA lookup, retries included. */
+  readonly cognitoTimeoutMs: number;
+  readonly logLevel: LogLevel;
+  /** Loopback emulator endpoint (cognito-local); undefined means real Cognito. */
+  readonly cognitoEndpoint: string | undefined;
+}
+
+type Env = Readonly<Record<string, string | undefined>>;
+
+const CLIENT_ID = /^[\w+]{1,128}$/;
+const LOG_LEVELS: readonly LogLevel[] = ["TRACE", "DEBUG", "INFO", "WARN", "ERROR", "CRITICAL", "SILENT"];
+const ENDPOINT_VARIABLE = "AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER";
+
+/** Reads and validates the configuration; throws a {@link ConfigurationError} naming the first bad variable. */
+export function loadConfig(env: Env): Config {
+  const userPoolId = required(env, "USER_POOL_ID");
+  const region = userPoolId.split("_")[0];
+  const { issuer, jwksUri: cognitoJwksUri } = parseUserPoolId(userPoolId);
+  const cognitoEndpoint = loopbackEndpoint(env);
+  return Object.freeze({
+    userPoolId,
+    region,
+    issuer,
+    // An emulator serves the JWKS under its own origin, at the path Cognito uses.
+    jwksUri: cognitoEndpoint ? `${cognitoEndpoint}/${userPoolId}/.well-known/jwks.json` : cognitoJwksUri,
+    clientIds: Object.freeze(clientIds(env)),
+    enforceMfa: boolean(env, "ENFORCE_MFA", true),
+    mfaLookup: oneOf(env, "MFA_LOOKUP", ["admin", "token"] as const, "admin"),
+    mfaCacheTtlSeconds: integer(env, "MFA_CACHE_TTL_SECONDS", 0, { min: 0, max: 86_400 }),
+    jwksTimeoutMs: integer(env, "JWKS_TIMEOUT_MS", 3000, { min: 1, max: 30_000 }),
+    cognitoTimeoutMs: integer(env, "COGNITO_TIMEOUT_MS", 3000, { min: 1, max: 30_000 }),
+    logLevel: oneOf(env, "POWERTOOLS_LOG_LEVEL", LOG_LEVELS, "INFO"),
+    cognitoEndpoint,
+  });
+}
+
+/** The value trimmed, or undefined when unset or blank (a blank line in an env file means "use the default"). */
+function value(env: Env, name: string): string | undefined {
+  const raw = env[name]?.trim();
+  return raw ? raw : undefined;
+}
+
+function required(env: Env, name: string): string {
+  const raw = value(env, name);
+  if (raw === undefined) throw new ConfigurationError(name, "is required");
+  return raw;
+}
+
+function parseUserPoolId(userPoolId: string): { issuer: string; jwksUri: string } {
+  try {
+    return CognitoJwtVerifier.parseUserPoolId(userPoolId);
+  } catch {
+    throw new ConfigurationError("USER_POOL_ID", `must look like eu-west-2_AbCdEf123, got "${userPoolId}"`);
+  }
+}
+
+function clientIds(env: Env): string[] {
+  const ids = required(env, "USER_POOL_CLIENT_IDS")
+    .split(",")
+    .map((id) => id.trim());
+  const bad = ids.find((id) => !CLIENT_ID.test(id));
+  if (bad !== undefined) {
+    throw new ConfigurationError("USER_POOL_CLIENT_IDS", `must be a comma-separated list of app client ids, got "${bad}"`);
+  }
+  return ids;
+}
+
+function boolean(env: Env, name: string, fallback: boolean): boolean {
+  const raw = value(env, name)?.toLowerCase();
+  if (raw === undefined) return fallback;
+  if (raw === "true" || raw === "1") return true;
+  if (raw === "false" || raw === "0") return false;
+  throw new ConfigurationError(name, `must be true, false, 1 or 0, got "${raw}"`);
+}
+
+function integer(env: Env, name: string, fallback: number, range: { min: number; max: number }): number {
+  const raw = value(env, name);
+  if (raw === undefined) return fallback;
+  const parsed = /^\d+$/.test(raw) ? Number(raw) : NaN;
+  if (!(parsed >= range.min && parsed <= range.max)) {
+    throw new ConfigurationError(name, `must be a whole number from ${range.min} to ${range.max}, got "${raw}"`);
+  }
+  return parsed;
+}
+
+function oneOf<T extends string>(env: Env, name: string, allowed: readonly T[], fallback: T): T {
+  const raw = value(env, name);
+  if (raw === undefined) return fallback;
+  const match = allowed.find((option) => option.toLowerCase() === raw.toLowerCase());
+  if (match === undefined) throw new ConfigurationError(name, `must be one of ${allowed.join(", ")}, got "${raw}"`);
+  return match;
+}
+
+/** The emulator endpoint without a trailing slash. Only loopback is accepted: a token or lookup must never be sent elsewhere. */
+function loopbackEndpoint(env: Env): string | undefined {
+  const raw = value(env, ENDPOINT_VARIABLE);
+  if (raw === undefined) return undefined;
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    throw new ConfigurationError(ENDPOINT_VARIABLE, `must be a URL, got "${raw}"`);
+  }
+  if (url.protocol !== "http:" && url.protocol !== "https:") {
+    throw new ConfigurationError(ENDPOINT_VARIABLE, `must be an http or https URL, got "${raw}"`);
+  }
+  if (url.username || url.password || url.search || url.hash) {
+    throw new ConfigurationError(ENDPOINT_VARIABLE, `must not carry credentials, a query or a fragment, got "${raw}"`);
+  }
+  if (!isLoopback(url.hostname)) {
+    throw new ConfigurationError(ENDPOINT_VARIABLE, `is for local emulators only and must point at localhost, 127.0.0.0/8 or [::1], got "${url.hostname}"`);
+  }
+  return `${url.origin}${url.pathname.replace(/\/+$/, "")}`;
+}
+
+function isLoopback(hostname: string): boolean {
+  // URL has already normalised the host: IPv4 shorthand such as 127.1 reads 127.0.0.1, IPv6 stays bracketed.
+  return hostname === "localhost" || hostname === "[::1]" || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(hostname);
+}

@@ -1,0 +1,126 @@
+import { JwtVerifier } from "aws-jwt-verify/jwt-verifier";
+import { validateCognitoJwtFields } from "aws-jwt-verify/cognito-verifier";
+import {
+  FailedAssertionError,
+  JwksNotAvailableInCacheError,
+  JwtExpiredError,
+  JwtInvalidClaimError,
+  JwtInvalidSignatureError,
+  JwtNotBeforeError,
+  JwtParseError,
+  JwtWithoutValidKidError,
+  KidNotFoundInJwksError,
+  WaitPeriodNotYetEndedJwkError,
+} from "aws-jwt-verify/error";
+import type { JwksCache } from "aws-jwt-verify/jwk";
+import type { JwtPayload } from "aws-jwt-verify/jwt-model";
+import type { Config } from "./config";
+import { AuthorizerError, DependencyError, UnauthorizedError, type ReasonCode } from "./errors";
+import { createJwksCache } from "./jwks";
+
+/** What the rest of the authorizer knows about a caller once the token has verified. */
+export interface AccessToken {
+  /** The user's immutable id (a UUID). */
+  readonly sub: string;
+  /** The name Cognito's user APIs take (with email sign-in, also a UUID, not the email). */
+  readonly username: string;
+  readonly clientId: string;
+  readonly scopes: readonly string[];
+  /** `exp`, in seconds since the epoch. */
+  readonly expiresAt: number;
+  /** `nbf`, when the token has one. */
+  readonly notBefore: number | undefined;
+}
+
+export type TokenVerifier = (jwt: string) => Promise<AccessToken>;
+
+export type TokenVerifierConfig = Pick<Config, "issuer" | "jwksUri" | "clientIds" | "jwksTimeoutMs">;
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/**
+ * Verifies Cognito access tokens of one pool and its listed app clients.
+ * aws-jwt-verify's generic verifier is used with the one regional issuer, because its
+ * CognitoJwtVerifier also accepts the global `issuer-cognito-idp` form, which we refuse.
+ */
+export function createTokenVerifier(
+  config: TokenVerifierConfig,
+  jwksCache: JwksCache = createJwksCache(config.jwksTimeoutMs),
+): TokenVerifier {
+  const verifier = JwtVerifier.create({ issuer: config.issuer, jwksUri: config.jwksUri, audience: null }, { jwksCache });
+  const cognitoChecks = { tokenUse: "access" as const, clientId: [...config.clientIds] };
+
+  // Synchronous while the key is cached (no promise hops on the hot path); fetches the JWKS otherwise.
+  const verifyWithKnownKeys = (jwt: string): JwtPayload | Promise<JwtPayload> => {
+    try {
+      return verifier.verifySync(jwt);
+    } catch (error) {
+      if (error instanceof JwksNotAvailableInCacheError || error instanceof KidNotFoundInJwksError) {
+        return verifier.verify(jwt);
+      }
+      throw error;
+    }
+  };
+
+  return async (jwt) => {
+    let payload: JwtPayload;
+    try {
+      // Only RS256 is Cognito's: refuse anything else before a key is looked up or any crypto runs.
+      assertRs256(jwt);
+      // Signature, exp and nbf when present, issuer.
+      payload = await verifyWithKnownKeys(jwt);
+      // token_use = access, client_id listed.
+      validateCognitoJwtFields(payload, cognitoChecks);
+    } catch (error) {
+      throw asAuthorizerError(error);
+    }
+    // aws-jwt-verify accepts a token without exp; a Cognito access token always has one.
+    if (typeof payload.exp !== "number") throw invalidClaim("token has no exp claim");
+    if (typeof payload.sub !== "string" || !UUID.test(payload.sub)) throw invalidClaim("sub is missing or not a UUID");
+    if (typeof payload.username !== "string" || payload.username === "") throw invalidClaim("username is missing");
+    return {
+      sub: payload.sub,
+      username: payload.username,
+      clientId: payload.client_id as string,
+      scopes: typeof payload.scope === "string" ? payload.scope.split(" ") : [],
+      expiresAt: payload.exp,
+      notBefore: payload.nbf,
+    };
+  };
+}
+
+function assertRs256(jwt: string): void {
+  const header: unknown = JSON.parse(Buffer.from(jwt.slice(0, jwt.indexOf(".")), "base64url").toString("utf8"));
+  const alg = header !== null && typeof header === "object" ? (header as { alg?: unknown }).alg : undefined;
+  if (alg !== "RS256") throw new UnauthorizedError("invalid_signature", "token alg is not RS256");
+}
+
+function invalidClaim(detail: string): UnauthorizedError {
+  return new UnauthorizedError("invalid_claims", detail);
+}
+
+/** aws-jwt-verify's errors, mapped by class (never by name: minification renames classes). */
+function asAuthorizerError(error: unknown): AuthorizerError {
+  if (error instanceof AuthorizerError) return error;
+  const reason = refusalReason(error);
+  if (reason !== undefined) return new UnauthorizedError(reason, (error as Error).message, { cause: error });
+  if (error instanceof SyntaxError) return new UnauthorizedError("malformed_token", "token header is not JSON");
+  // Anything else (a key the JWKS served that crypto cannot use, a library misconfiguration) is ours to fix: fail closed.
+  return new DependencyError("token verification failed unexpectedly", { cause: error });
+}
+
+function refusalReason(error: unknown): ReasonCode | undefined {
+  if (error instanceof JwtExpiredError || error instanceof JwtNotBeforeError) return "token_expired";
+  if (error instanceof JwtInvalidClaimError) return "invalid_claims";
+  if (error instanceof JwtParseError) return "malformed_token";
+  if (
+    error instanceof JwtInvalidSignatureError ||
+    error instanceof FailedAssertionError || // signature algorithm, key use or key type
+    error instanceof JwtWithoutValidKidError ||
+    error instanceof KidNotFoundInJwksError ||
+    error instanceof WaitPeriodNotYetEndedJwkError // an unknown kid was just looked for: aws-jwt-verify backs off 10 s
+  ) {
+    return "invalid_signature";
+  }
+  return undefined;
+}

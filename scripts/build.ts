@@ -1,0 +1,47 @@
+/**
+ * The one esbuild configuration: `npm run build`, the tests and the CDK construct all use what it writes,
+ * so what is tested is what is deployed.
+ */
+import { build, type BuildOptions } from "esbuild";
+import { join } from "node:path";
+
+export const ROOT = join(__dirname, "..");
+export const DIST = join(ROOT, "dist");
+
+/** Handler name → entry point; each is written to `dist/<name>/index.js`. */
+export const HANDLERS = {
+  strict: "lambda/strict.ts",
+  "no-mfa": "lambda/no-mfa.ts",
+} as const;
+
+export type HandlerName = keyof typeof HANDLERS;
+
+export const bundlePath = (name: HandlerName): string => join(DIST, name, "index.js");
+
+export const esbuildOptions: BuildOptions = {
+  bundle: true,
+  platform: "node",
+  target: "node22",
+  format: "cjs",
+  minify: true,
+  sourcemap: true,
+  // The SDK's ES module build lets esbuild drop the commands strict does not send (its CommonJS build cannot be shaken).
+  mainFields: ["module", "main"],
+  legalComments: "linked",
+  logLevel: "warning",
+};
+
+export async function buildBundles(): Promise<void> {
+  await Promise.all(
+    Object.entries(HANDLERS).map(([name, entry]) =>
+      build({ ...esbuildOptions, entryPoints: [join(ROOT, entry)], outfile: join(DIST, name, "index.js") }),
+    ),
+  );
+}
+
+if (require.main === module) {
+  buildBundles().catch((error: unknown) => {
+    console.error(error);
+    process.exit(1);
+  });
+}

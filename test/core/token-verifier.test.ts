@@ -1,0 +1,216 @@
+import { createHmac, randomUUID } from "node:crypto";
+import { DependencyError, UnauthorizedError, type ReasonCode } from "../../lambda/core/errors";
+import { createTokenVerifier, type TokenVerifier } from "../../lambda/core/token-verifier";
+import {
+  CLIENT_ID,
+  OTHER_CLIENT_ID,
+  POOL_ID,
+  REGION,
+  accessClaims,
+  base64url,
+  createSigningKey,
+  inMemoryJwksCache,
+  signToken,
+  testConfig,
+} from "../support/tokens";
+import { startJwksServer, type JwksServer } from "../support/jwks-server";
+
+const key = createSigningKey("key-1");
+const strangerKey = createSigningKey("key-1");
+const now = () => Math.floor(Date.now() / 1000);
+
+const offlineVerifier = (keys: object[] = [key.publicJwk], env: Record<string, string> = {}): TokenVerifier =>
+  createTokenVerifier(testConfig(env), inMemoryJwksCache(keys));
+
+async function refusal(verify: TokenVerifier, token: string): Promise<UnauthorizedError> {
+  const error = await verify(token).then(
+    () => undefined,
+    (thrown: unknown) => thrown,
+  );
+  if (error instanceof UnauthorizedError) return error;
+  throw new Error(`expected a 401 refusal, got ${String(error)}`);
+}
+
+describe("createTokenVerifier", () => {
+  const verify = offlineVerifier();
+
+  it("returns the caller of a valid access token", async () => {
+    const claims = accessClaims();
+
+    await expect(verify(signToken(claims, key))).resolves.toEqual({
+      sub: claims.sub,
+      username: claims.username,
+      clientId: CLIENT_ID,
+      scopes: ["aws.cognito.signin.user.admin"],
+      expiresAt: claims.exp,
+      notBefore: undefined,
+    });
+  });
+
+  it("accepts any listed client", async () => {
+    const verifyBoth = offlineVerifier([key.publicJwk], { USER_POOL_CLIENT_IDS: `${CLIENT_ID},${OTHER_CLIENT_ID}` });
+
+    await expect(verifyBoth(signToken(accessClaims({ client_id: OTHER_CLIENT_ID }), key))).resolves.toMatchObject({
+      clientId: OTHER_CLIENT_ID,
+    });
+  });
+
+  const header = (fields: Record<string, unknown>) => base64url(JSON.stringify(fields));
+  const claimsSegment = () => base64url(JSON.stringify(accessClaims()));
+
+  it.each<[string, () => string, ReasonCode]>([
+    ["alg none", () => `${header({ alg: "none", kid: key.kid })}.${claimsSegment()}.`, "invalid_signature"],
+    ["alg none with a signature", () => `${header({ alg: "none", kid: key.kid })}.${claimsSegment()}.c2ln`, "invalid_signature"],
+    [
+      "HS256 signed with the public key",
+      () => {
+        const input = `${header({ alg: "HS256", kid: key.kid })}.${claimsSegment()}`;
+        const mac = createHmac("sha256", JSON.stringify(key.publicJwk)).update(input).digest("base64url");
+        return `${input}.${mac}`;
+      },
+      "invalid_signature",
+    ],
+    ["RS512", () => signToken(accessClaims(), key, { alg: "RS512", kid: key.kid }), "invalid_signature"],
+    ["ES256 on an RSA key", () => signToken(accessClaims(), key, { alg: "ES256", kid: key.kid }), "invalid_signature"],
+    ["no alg", () => signToken(accessClaims(), key, { kid: key.kid }), "invalid_signature"],
+    ["an unknown kid", () => signToken(accessClaims(), key, { alg: "RS256", kid: "key-9" }), "invalid_signature"],
+    ["no kid", () => signToken(accessClaims(), key, { alg: "RS256" }), "invalid_signature"],
+    ["a kid that is not a string", () => signToken(accessClaims(), key, { alg: "RS256", kid: 7 }), "malformed_token"],
+    ["another key under the same kid", () => signToken(accessClaims(), strangerKey), "invalid_signature"],
+    [
+      "a tampered payload",
+      () => {
+        const [h, , s] = signToken(accessClaims(), key).split(".");
+        return `${h}.${base64url(JSON.stringify(accessClaims({ username: "admin" })))}.${s}`;
+      },
+      "invalid_signature",
+    ],
+    ["a header that is not JSON", () => `${base64url("{not json")}.${claimsSegment()}.c2ln`, "malformed_token"],
+    ["a header that is JSON but not an object", () => `${base64url("[1]")}.${claimsSegment()}.c2ln`, "invalid_signature"],
+    ["a payload that is not JSON", () => `${header({ alg: "RS256", kid: key.kid })}.${base64url("nope")}.c2ln`, "malformed_token"],
+    ["an expired token", () => signToken(accessClaims({ exp: now() - 1 }), key), "token_expired"],
+    ["a token not yet valid", () => signToken(accessClaims({ nbf: now() + 60 }), key), "token_expired"],
+    ["no exp", () => signToken(accessClaims({ exp: undefined }), key), "invalid_claims"],
+    ["an exp that is not a number", () => signToken(accessClaims({ exp: "tomorrow" }), key), "malformed_token"],
+    ["another issuer", () => signToken(accessClaims({ iss: "https://evil.example/" + POOL_ID }), key), "invalid_claims"],
+    [
+      "another pool's issuer",
+      () => signToken(accessClaims({ iss: `https://cognito-idp.${REGION}.amazonaws.com/${REGION}_OtherPool` }), key),
+      "invalid_claims",
+    ],
+    [
+      "the global issuer form",
+      () => signToken(accessClaims({ iss: `https://issuer-cognito-idp.${REGION}.amazonaws.com/${POOL_ID}` }), key),
+      "invalid_claims",
+    ],
+    ["no issuer", () => signToken(accessClaims({ iss: undefined }), key), "invalid_claims"],
+    ["an ID token", () => signToken(accessClaims({ token_use: "id", aud: CLIENT_ID, client_id: undefined }), key), "invalid_claims"],
+    ["no token_use", () => signToken(accessClaims({ token_use: undefined }), key), "invalid_claims"],
+    ["a client that is not listed", () => signToken(accessClaims({ client_id: OTHER_CLIENT_ID }), key), "invalid_claims"],
+    ["no client_id", () => signToken(accessClaims({ client_id: undefined }), key), "invalid_claims"],
+    ["no sub", () => signToken(accessClaims({ sub: undefined }), key), "invalid_claims"],
+    ["a sub that is not a UUID", () => signToken(accessClaims({ sub: "admin" }), key), "invalid_claims"],
+    ["no username", () => signToken(accessClaims({ username: undefined }), key), "invalid_claims"],
+    ["an empty username", () => signToken(accessClaims({ username: "" }), key), "invalid_claims"],
+    ["a username that is not a string", () => signToken(accessClaims({ username: 42 }), key), "invalid_claims"],
+  ])("refuses %s", async (_, makeToken, reason) => {
+    const error = await refusal(verify, makeToken());
+
+    expect(error.message).toBe("Unauthorized");
+    expect(error.reason).toBe(reason);
+  });
+
+  it("refuses every token when the key set is empty", async () => {
+    const error = await refusal(offlineVerifier([]), signToken(accessClaims(), key));
+
+    expect(error.reason).toBe("invalid_signature");
+  });
+});
+
+describe("createTokenVerifier fetching the JWKS", () => {
+  let server: JwksServer;
+  const verifierFor = (env: Record<string, string> = {}) =>
+    createTokenVerifier(testConfig({ AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER: server.url, ...env }));
+
+  beforeAll(async () => {
+    server = await startJwksServer({ kind: "keys", keys: [key.publicJwk] });
+  });
+  afterEach(() => server.behave({ kind: "keys", keys: [key.publicJwk] }));
+  afterAll(() => server.close());
+
+  it("fetches the key set once, then verifies from the cache", async () => {
+    const verify = verifierFor();
+    const before = server.requests;
+
+    await verify(signToken(accessClaims(), key));
+    await verify(signToken(accessClaims(), key));
+
+    expect(server.requests - before).toBe(1);
+  });
+
+  it("fetches once for concurrent first requests", async () => {
+    const verify = verifierFor();
+    const before = server.requests;
+
+    await Promise.all(Array.from({ length: 10 }, () => verify(signToken(accessClaims(), key))));
+
+    expect(server.requests - before).toBe(1);
+  });
+
+  it("accepts a rotated key once the JWKS has it, and refuses a flood of unknown kids without refetching", async () => {
+    const verify = verifierFor();
+    await verify(signToken(accessClaims(), key));
+    const rotated = createSigningKey("key-2");
+    server.behave({ kind: "keys", keys: [key.publicJwk, rotated.publicJwk] });
+    const before = server.requests;
+
+    await expect(verify(signToken(accessClaims(), rotated))).resolves.toBeDefined();
+    const unknown = await Promise.all(
+      Array.from({ length: 20 }, () => refusal(verify, signToken(accessClaims(), rotated, { alg: "RS256", kid: randomUUID() }))),
+    );
+
+    expect(unknown.every((error) => error.reason === "invalid_signature")).toBe(true);
+    // One fetch for the rotated key, one for the first unknown kid; the rest wait out aws-jwt-verify's back-off.
+    expect(server.requests - before).toBe(2);
+  });
+
+  it.each<[string, Parameters<JwksServer["behave"]>[0], RegExp]>([
+    ["answers 500", { kind: "status", status: 500 }, /answered HTTP 500/],
+    ["answers 404", { kind: "status", status: 404 }, /answered HTTP 404/],
+    ["answers garbage", { kind: "body", body: "<html>oops</html>" }, /not a valid JSON Web Key Set/],
+    ["answers JSON that is not a key set", { kind: "body", body: '{"keys":"none"}' }, /not a valid JSON Web Key Set/],
+    ["answers a huge body", { kind: "body", body: `{"keys":[],"pad":"${"x".repeat(200 * 1024)}"}` }, /more than 65536 bytes/],
+  ])("fails closed when the JWKS %s", async (_, behaviour, message) => {
+    server.behave(behaviour);
+
+    const error = await verifierFor()(signToken(accessClaims(), key)).catch((thrown: unknown) => thrown);
+
+    expect(error).toBeInstanceOf(DependencyError);
+    expect((error as DependencyError).reason).toBe("dependency_failure");
+    expect((error as DependencyError).message).toMatch(message);
+  });
+
+  it("fails closed within JWKS_TIMEOUT_MS when the JWKS hangs, and recovers once it answers", async () => {
+    server.behave({ kind: "hang" });
+    const verify = verifierFor({ JWKS_TIMEOUT_MS: "200" });
+    const started = Date.now();
+
+    await expect(verify(signToken(accessClaims(), key))).rejects.toThrow(/timed out after 200 ms/);
+    expect(Date.now() - started).toBeLessThan(2000);
+
+    server.behave({ kind: "keys", keys: [key.publicJwk] });
+    await expect(verify(signToken(accessClaims(), key))).resolves.toBeDefined();
+  });
+
+  it("fails closed when nothing listens", async () => {
+    const verify = createTokenVerifier(testConfig({ AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER: "http://127.0.0.1:1" }));
+
+    await expect(verify(signToken(accessClaims(), key))).rejects.toBeInstanceOf(DependencyError);
+  });
+
+  it("fails closed when a served key cannot be used by crypto", async () => {
+    server.behave({ kind: "keys", keys: [{ ...key.publicJwk, n: "" }] });
+
+    await expect(verifierFor()(signToken(accessClaims(), key))).rejects.toBeInstanceOf(DependencyError);
+  });
+});

@@ -1,0 +1,5 @@
+import { buildBundles } from "../../scripts/build";
+
+export default async function globalSetup(): Promise<void> {
+  await buildBundles();
+}
