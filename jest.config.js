@@ -8,5 +8,6 @@ module.exports = {
   },
   // The end-to-end tests run the esbuild bundles, so they are built once before any test.
   globalSetup: "<rootDir>/test/support/global-setup.ts",
+  setupFiles: ["<rootDir>/test/support/setup-env.ts"],
   testTimeout: 30_000,
 };

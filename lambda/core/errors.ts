@@ -46,6 +46,7 @@ export abstract class AuthorizerError extends Error {
 /**
  * The caller is not authenticated. API Gateway turns a thrown error whose message is exactly
  * `Unauthorized` into a 401, so the message is fixed and the explanation travels in `detail`.
+ * It carries no `cause`: to the outside it is exactly `Error("Unauthorized")`.
  */
 export class UnauthorizedError extends AuthorizerError {
   override readonly name = "UnauthorizedError";
@@ -53,9 +54,8 @@ export class UnauthorizedError extends AuthorizerError {
   constructor(
     reason: ReasonCode,
     readonly detail: string,
-    options?: ErrorOptions,
   ) {
-    super("Unauthorized", reason, options);
+    super("Unauthorized", reason);
   }
 }
 

@@ -128,7 +128,7 @@ function asAuthorizerError(error: unknown): AuthorizerError {
   if (error instanceof UserNotFoundException) return new UnauthorizedError("user_not_found", "the pool has no such user");
   if (error instanceof NotAuthorizedException) {
     // Only GetUser (MFA_LOOKUP=token) says this about the caller: a revoked token or a disabled user.
-    return new UnauthorizedError("token_revoked", `Cognito refused the token: ${error.message}`, { cause: error });
+    return new UnauthorizedError("token_revoked", `Cognito refused the token: ${error.message}`);
   }
   if (error instanceof TooManyRequestsException) return new DependencyError("Cognito throttled the MFA lookup", { cause: error });
   return new DependencyError("MFA lookup failed", { cause: error });

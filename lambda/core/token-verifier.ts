@@ -103,7 +103,7 @@ function invalidClaim(detail: string): UnauthorizedError {
 function asAuthorizerError(error: unknown): AuthorizerError {
   if (error instanceof AuthorizerError) return error;
   const reason = refusalReason(error);
-  if (reason !== undefined) return new UnauthorizedError(reason, (error as Error).message, { cause: error });
+  if (reason !== undefined) return new UnauthorizedError(reason, (error as Error).message);
   if (error instanceof SyntaxError) return new UnauthorizedError("malformed_token", "token header is not JSON");
   // Anything else (a key the JWKS served that crypto cannot use, a library misconfiguration) is ours to fix: fail closed.
   return new DependencyError("token verification failed unexpectedly", { cause: error });

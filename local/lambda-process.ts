@@ -1,0 +1,64 @@
+/**
+ * Runs a built authorizer bundle in its own Node.js process, as Lambda runs it: only the environment it is
+ * given, configuration read once at load, a warm module serving many invocations.
+ */
+import { fork, type ChildProcess } from "node:child_process";
+import { join } from "node:path";
+import { bundlePath, type HandlerName } from "../scripts/build";
+
+/** What the runtime reports: the handler's answer, or the error it threw (name and message only). */
+export type Invocation<T = unknown> = { result: T; error?: undefined } | { result?: undefined; error: { name: string; message: string } };
+
+export interface LambdaProcess {
+  invoke<T = unknown>(event: unknown): Promise<Invocation<T>>;
+  stop(): Promise<void>;
+}
+
+/** The load failed (a Lambda init error), typically a configuration variable; `message` names it. */
+export class InitError extends Error {
+  override readonly name = "InitError";
+}
+
+const RUNTIME = join(__dirname, "lambda-runtime.ts");
+
+export function startLambdaProcess(name: HandlerName, env: Record<string, string | undefined>): Promise<LambdaProcess> {
+  const child = fork(RUNTIME, [bundlePath(name)], {
+    // Only what a Lambda function would have, plus what node needs to start.
+    env: { PATH: process.env.PATH, HOME: process.env.HOME, TMPDIR: process.env.TMPDIR, ...env },
+    execArgv: ["--require", require.resolve("tsx/cjs")],
+    stdio: ["ignore", "inherit", "inherit", "ipc"],
+  });
+  const pending = new Map<number, (invocation: Invocation) => void>();
+  let nextId = 0;
+
+  return new Promise((resolve, reject) => {
+    child.on("message", (message: { ready?: true; initError?: { message: string }; id?: number } & Invocation) => {
+      if (message.ready) resolve({ invoke, stop: () => stop(child) });
+      else if (message.initError) reject(new InitError(message.initError.message));
+      else if (message.id !== undefined) {
+        pending.get(message.id)?.(message);
+        pending.delete(message.id);
+      }
+    });
+    child.once("exit", (code) => {
+      reject(new Error(`the ${name} bundle's process exited with code ${code}`));
+      for (const settle of pending.values()) settle({ error: { name: "Error", message: `process exited with code ${code}` } });
+    });
+  });
+
+  function invoke<T>(event: unknown): Promise<Invocation<T>> {
+    const id = nextId++;
+    return new Promise((settle) => {
+      pending.set(id, settle as (invocation: Invocation) => void);
+      child.send({ id, event });
+    });
+  }
+}
+
+function stop(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
+  return new Promise((resolve) => {
+    child.once("exit", () => resolve());
+    child.kill("SIGTERM");
+  });
+}
