@@ -21,12 +21,21 @@ export class InitError extends Error {
 
 const RUNTIME = join(__dirname, "lambda-runtime.ts");
 
-export function startLambdaProcess(name: HandlerName, env: Record<string, string | undefined>): Promise<LambdaProcess> {
+export interface LambdaProcessOptions {
+  /** Where the function's own log lines (its stdout) go: ours, or our stderr to keep our stdout clean. */
+  readonly logsTo?: "stdout" | "stderr";
+}
+
+export function startLambdaProcess(
+  name: HandlerName,
+  env: Record<string, string | undefined>,
+  options: LambdaProcessOptions = {},
+): Promise<LambdaProcess> {
   const child = fork(RUNTIME, [bundlePath(name)], {
     // Only what a Lambda function would have, plus what node needs to start.
     env: { PATH: process.env.PATH, HOME: process.env.HOME, TMPDIR: process.env.TMPDIR, ...env },
     execArgv: ["--require", require.resolve("tsx/cjs")],
-    stdio: ["ignore", "inherit", "inherit", "ipc"],
+    stdio: ["ignore", options.logsTo === "stderr" ? 2 : "inherit", "inherit", "ipc"],
   });
   const pending = new Map<number, (invocation: Invocation) => void>();
   let nextId = 0;
