@@ -13,8 +13,8 @@ export interface LocalApiOptions {
   readonly authorizers: Readonly<Record<AuthorizerKind, LambdaProcess>>;
   /** The pool's region, used in the `methodArn` the authorizers see. */
   readonly region: string;
-  /** The backend of the MFA status route: is TOTP enrolled for this username? */
-  readonly mfaEnabled: (username: string) => Promise<boolean>;
+  /** The backend of the MFA status route (the stack's example Lambda, run in-process), given the authorizer context. */
+  readonly mfaStatus: (context: AuthorizerContext) => Promise<{ statusCode: number; body: string }>;
   /** `Access-Control-Allow-Origin` on every answer. */
   readonly allowedOrigin?: string;
   /**
@@ -30,7 +30,7 @@ export const LOCAL_ACCOUNT = "123456789012";
 export const LOCAL_API_ID = "local";
 export const LOCAL_STAGE = "local";
 
-type AuthorizerContext = Readonly<Record<string, string | number | boolean>>;
+export type AuthorizerContext = Readonly<Record<string, string | number | boolean>>;
 type Outcome = { allowed: true; context: AuthorizerContext } | { allowed: false; response: GatewayResponseType; context: AuthorizerContext };
 
 export function createLocalApi(options: LocalApiOptions): Server {
@@ -71,10 +71,11 @@ export function createLocalApi(options: LocalApiOptions): Server {
       : { allowed: false, response: "ACCESS_DENIED", context };
   };
 
-  const routeResponse = async (route: ExampleRoute, context: AuthorizerContext): Promise<unknown> => {
-    if (route.path === MFA_STATUS_PATH) return { enabled: await options.mfaEnabled(String(context.username)), required: true };
-    if (route.path === "/api/projects") return { sub: context.sub, username: context.username, projects: [] };
-    return { ...context };
+  /** What each route's integration answers, as the stack's do. */
+  const routeResponse = async (route: ExampleRoute, context: AuthorizerContext): Promise<{ statusCode: number; body: string }> => {
+    if (route.path === MFA_STATUS_PATH) return options.mfaStatus(context);
+    const body = route.path === "/api/projects" ? { sub: context.sub, username: context.username, projects: [] } : { ...context };
+    return { statusCode: 200, body: JSON.stringify(body) };
   };
 
   return createServer((request, response) => {
@@ -97,8 +98,9 @@ export function createLocalApi(options: LocalApiOptions): Server {
           sendGatewayResponse(response, outcome.response, outcome.context);
           return done(GATEWAY_RESPONSES[outcome.response].statusCode, ` (${route.authorizer}: ${outcome.response})`);
         }
-        send(response, 200, await routeResponse(route, outcome.context));
-        done(200, ` (${route.authorizer}: Allow)`);
+        const { statusCode, body } = await routeResponse(route, outcome.context);
+        send(response, statusCode, body);
+        done(statusCode, ` (${route.authorizer}: Allow)`);
       })
       .catch((error: unknown) => {
         send(response, 500, { message: "Internal server error" });

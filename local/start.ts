@@ -2,10 +2,11 @@
  * `npm start`: cognito-local with a seeded pool and two demo users, both authorizer bundles in Lambda-like
  * processes, and a local API on 127.0.0.1 whose routes they guard. Ctrl-C stops everything.
  */
-import { AdminGetUserCommand } from "@aws-sdk/client-cognito-identity-provider";
+import type { APIGatewayProxyEvent } from "aws-lambda";
 import { mkdirSync, rmSync } from "node:fs";
 import type { AddressInfo } from "node:net";
 import { join } from "node:path";
+import { createMfaStatusHandler } from "../lambda/examples/mfa-status-route";
 import { EXAMPLE_ROUTES } from "../lib/example-routes";
 import { buildBundles } from "../scripts/build";
 import { LOCAL_CREDENTIALS, startCognitoLocal } from "./cognito-local";
@@ -41,14 +42,12 @@ async function main(): Promise<void> {
   const [strict, noMfa] = await Promise.all([startLambdaProcess("strict", env), startLambdaProcess("no-mfa", env)]);
   stops.push(() => strict.stop(), () => noMfa.stop());
 
+  const mfaStatus = createMfaStatusHandler({ client: local.client, userPoolId: seeded.userPoolId, allowedOrigin: "*" });
   const server = createLocalApi({
     authorizers: { strict, "no-mfa": noMfa },
     region: seeded.region,
     authorizerCacheTtlSeconds: cacheTtl,
-    mfaEnabled: async (username) => {
-      const user = await local.client.send(new AdminGetUserCommand({ UserPoolId: seeded.userPoolId, Username: username }));
-      return user.UserMFASettingList?.includes("SOFTWARE_TOKEN_MFA") ?? false;
-    },
+    mfaStatus: (context) => mfaStatus({ requestContext: { authorizer: context } } as unknown as APIGatewayProxyEvent),
     log: (line) => console.log(line),
   });
   await new Promise<void>((resolve) => server.listen(port, "127.0.0.1", resolve));

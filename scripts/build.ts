@@ -16,6 +16,11 @@ export const HANDLERS = {
 
 export type HandlerName = keyof typeof HANDLERS;
 
+/** Example route backends of the demo stack, written to `dist/examples/<name>/index.js`. */
+export const EXAMPLES = {
+  "mfa-status": "lambda/examples/mfa-status.ts",
+} as const;
+
 export const bundlePath = (name: HandlerName): string => join(DIST, name, "index.js");
 
 export const esbuildOptions: BuildOptions = {
@@ -32,11 +37,11 @@ export const esbuildOptions: BuildOptions = {
 };
 
 export async function buildBundles(): Promise<void> {
-  await Promise.all(
-    Object.entries(HANDLERS).map(([name, entry]) =>
-      build({ ...esbuildOptions, entryPoints: [join(ROOT, entry)], outfile: join(DIST, name, "index.js") }),
-    ),
-  );
+  const outputs = [
+    ...Object.entries(HANDLERS).map(([name, entry]) => [entry, join(DIST, name, "index.js")]),
+    ...Object.entries(EXAMPLES).map(([name, entry]) => [entry, join(DIST, "examples", name, "index.js")]),
+  ];
+  await Promise.all(outputs.map(([entry, outfile]) => build({ ...esbuildOptions, entryPoints: [join(ROOT, entry)], outfile })));
 }
 
 if (require.main === module) {

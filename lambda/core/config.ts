@@ -1,4 +1,5 @@
 import { CognitoJwtVerifier } from "aws-jwt-verify/cognito-verifier";
+import { DEFAULTS, LIMITS } from "./defaults";
 import { ConfigurationError } from "./errors";
 
 export type MfaLookupMode = "admin" | "token";
@@ -34,7 +35,9 @@ export interface Config {
 type Env = Readonly<Record<string, string | undefined>>;
 
 const CLIENT_ID = /^[\w+]{1,128}$/;
-const LOG_LEVELS: readonly LogLevel[] = ["TRACE", "DEBUG", "INFO", "WARN", "ERROR", "CRITICAL", "SILENT"];
+export const LOG_LEVELS: readonly LogLevel[] = ["TRACE", "DEBUG", "INFO", "WARN", "ERROR", "CRITICAL", "SILENT"];
+export const MFA_LOOKUP_MODES: readonly MfaLookupMode[] = ["admin", "token"];
+
 const ENDPOINT_VARIABLE = "AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER";
 
 /** Reads and validates the configuration; throws a {@link ConfigurationError} naming the first bad variable. */
@@ -50,12 +53,12 @@ export function loadConfig(env: Env): Config {
     // An emulator serves the JWKS under its own origin, at the path Cognito uses.
     jwksUri: cognitoEndpoint ? `${cognitoEndpoint}/${userPoolId}/.well-known/jwks.json` : cognitoJwksUri,
     clientIds: Object.freeze(clientIds(env)),
-    enforceMfa: boolean(env, "ENFORCE_MFA", true),
-    mfaLookup: oneOf(env, "MFA_LOOKUP", ["admin", "token"] as const, "admin"),
-    mfaCacheTtlSeconds: integer(env, "MFA_CACHE_TTL_SECONDS", 0, { min: 0, max: 86_400 }),
-    jwksTimeoutMs: integer(env, "JWKS_TIMEOUT_MS", 3000, { min: 1, max: 30_000 }),
-    cognitoTimeoutMs: integer(env, "COGNITO_TIMEOUT_MS", 3000, { min: 1, max: 30_000 }),
-    logLevel: oneOf(env, "POWERTOOLS_LOG_LEVEL", LOG_LEVELS, "INFO"),
+    enforceMfa: boolean(env, "ENFORCE_MFA", DEFAULTS.enforceMfa),
+    mfaLookup: oneOf(env, "MFA_LOOKUP", MFA_LOOKUP_MODES, DEFAULTS.mfaLookup),
+    mfaCacheTtlSeconds: integer(env, "MFA_CACHE_TTL_SECONDS", DEFAULTS.mfaCacheTtlSeconds, LIMITS.mfaCacheTtlSeconds),
+    jwksTimeoutMs: integer(env, "JWKS_TIMEOUT_MS", DEFAULTS.jwksTimeoutMs, LIMITS.timeoutMs),
+    cognitoTimeoutMs: integer(env, "COGNITO_TIMEOUT_MS", DEFAULTS.cognitoTimeoutMs, LIMITS.timeoutMs),
+    logLevel: oneOf(env, "POWERTOOLS_LOG_LEVEL", LOG_LEVELS, DEFAULTS.logLevel),
     cognitoEndpoint,
   });
 }

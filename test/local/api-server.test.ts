@@ -24,13 +24,14 @@ const policy = (effect: "Allow" | "Deny", resource: string, context: Record<stri
     context: { sub: "user-1", username: "user-1", ...context },
   },
 });
+const mfaStatusAnswer = (enabled: boolean) => async () => ({ statusCode: 200, body: JSON.stringify({ enabled, required: true }) });
 const STAGE = "arn:aws:execute-api:eu-west-2:123456789012:local/local/*/*";
 
 let server: Server;
 let url: string;
 
 async function serve(options: Partial<LocalApiOptions> & Pick<LocalApiOptions, "authorizers">): Promise<void> {
-  server = createLocalApi({ region: "eu-west-2", mfaEnabled: async () => true, ...options });
+  server = createLocalApi({ region: "eu-west-2", mfaStatus: mfaStatusAnswer(true), ...options });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 }
@@ -80,7 +81,7 @@ describe("the local API", () => {
   it("routes each path to its own authorizer and answers the route with the context", async () => {
     const strict = fakeAuthorizer(() => policy("Deny", STAGE, { message: "MFA enrolment required" }));
     const noMfa = fakeAuthorizer(() => policy("Allow", STAGE));
-    await serve({ authorizers: { strict: strict.lambda, "no-mfa": noMfa.lambda }, mfaEnabled: async () => false });
+    await serve({ authorizers: { strict: strict.lambda, "no-mfa": noMfa.lambda }, mfaStatus: mfaStatusAnswer(false) });
 
     const response = await get("/api/users/me/mfa/status", "abc");
 

@@ -93,7 +93,7 @@ describe("npm start", () => {
     const response = await get("/api/projects", tokens.enrolled);
 
     expect(response.status).toBe(200);
-    const body = await response.json();
+    const body = (await response.json()) as { sub: string; username: string };
     expect(body.sub).toMatch(/^[0-9a-f-]{36}$/);
     expect(body.username).toBe(body.sub);
   });
