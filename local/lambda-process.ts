@@ -24,6 +24,8 @@ const RUNTIME = join(__dirname, "lambda-runtime.ts");
 export interface LambdaProcessOptions {
   /** Where the function's own log lines (its stdout) go: ours, or our stderr to keep our stdout clean. */
   readonly logsTo?: "stdout" | "stderr";
+  /** Another copy of the bundle to load, e.g. the asset in cdk.out. @default - dist/<name>/index.js */
+  readonly bundleFile?: string;
 }
 
 export function startLambdaProcess(
@@ -31,7 +33,7 @@ export function startLambdaProcess(
   env: Record<string, string | undefined>,
   options: LambdaProcessOptions = {},
 ): Promise<LambdaProcess> {
-  const child = fork(RUNTIME, [bundlePath(name)], {
+  const child = fork(RUNTIME, [options.bundleFile ?? bundlePath(name)], {
     // Only what a Lambda function would have, plus what node needs to start.
     env: { PATH: process.env.PATH, HOME: process.env.HOME, TMPDIR: process.env.TMPDIR, ...env },
     execArgv: ["--require", require.resolve("tsx/cjs")],
@@ -45,7 +47,7 @@ export function startLambdaProcess(
       if (message.ready) resolve({ invoke, stop: () => stop(child) });
       else if (message.initError) reject(new InitError(message.initError.message));
       else if (message.id !== undefined) {
-        pending.get(message.id)?.(message);
+        pending.get(message.id)?.(message.error ? { error: message.error } : { result: message.result });
         pending.delete(message.id);
       }
     });
