@@ -13,13 +13,13 @@ import {
   type IResource,
 } from "aws-cdk-lib/aws-apigateway";
 import { AccountRecovery, Mfa, UserPool, type OAuthSettings, type UserPoolClient } from "aws-cdk-lib/aws-cognito";
-import { Role, ServicePrincipal } from "aws-cdk-lib/aws-iam";
-import { Architecture, Code, Function as LambdaFunction, Runtime } from "aws-cdk-lib/aws-lambda";
+import type { Function as LambdaFunction } from "aws-cdk-lib/aws-lambda";
 import { LogGroup, RetentionDays } from "aws-cdk-lib/aws-logs";
 import type { Construct } from "constructs";
 import { EXAMPLE_ROUTES, MFA_STATUS_PATH } from "./example-routes";
 import { GATEWAY_RESPONSES, corsHeaders } from "./gateway-responses";
-import { MfaAuthorizers, NODE_22_REASON, bundleDir, type MfaAuthorizersProps } from "./mfa-authorizers";
+import { bundledFunction } from "./bundled-function";
+import { MfaAuthorizers, type MfaAuthorizersProps } from "./mfa-authorizers";
 import { RouteGuard } from "./route-guard";
 
 export interface CognitoMfaAuthorizerStackProps extends StackProps {
@@ -164,23 +164,13 @@ export class CognitoMfaAuthorizerStack extends Stack {
 
   /** The example backend of the MFA status route: AdminGetUser for the caller, on this pool only. */
   private mfaStatusFunction(allowedOrigin: string): LambdaFunction {
-    const logGroup = new LogGroup(this, "MfaStatusLogs", { retention: RetentionDays.ONE_MONTH });
-    const role = new Role(this, "MfaStatusRole", { assumedBy: new ServicePrincipal("lambda.amazonaws.com") });
-    logGroup.grantWrite(role);
-    const fn = new LambdaFunction(this, "MfaStatusFunction", {
+    const fn = bundledFunction(this, "MfaStatus", {
+      bundle: "examples/mfa-status",
       description: "Example route: MFA status of the caller",
-      code: Code.fromAsset(bundleDir("examples/mfa-status"), { exclude: ["*.map"] }),
-      handler: "index.handler",
-      runtime: Runtime.NODEJS_22_X,
-      architecture: Architecture.ARM_64,
-      memorySize: 256,
       timeout: Duration.seconds(5),
-      role,
-      logGroup,
       environment: { USER_POOL_ID: this.userPool.userPoolId, ALLOWED_ORIGIN: allowedOrigin },
     });
     this.userPool.grant(fn, "cognito-idp:AdminGetUser");
-    Validations.of(fn).acknowledge({ id: "AwsSolutions-L1", reason: NODE_22_REASON });
     return fn;
   }
 }

@@ -1,19 +1,11 @@
-import { Duration, Token, Validations } from "aws-cdk-lib";
+import { Duration, Token } from "aws-cdk-lib";
 import { IdentitySource, RequestAuthorizer } from "aws-cdk-lib/aws-apigateway";
 import type { IUserPool, IUserPoolClient } from "aws-cdk-lib/aws-cognito";
-import { Role, ServicePrincipal } from "aws-cdk-lib/aws-iam";
-import { Architecture, Code, Function as LambdaFunction, Runtime, Tracing, type IFunction } from "aws-cdk-lib/aws-lambda";
-import { LogGroup, RetentionDays } from "aws-cdk-lib/aws-logs";
+import type { Architecture, IFunction, Runtime, Tracing } from "aws-cdk-lib/aws-lambda";
+import type { RetentionDays } from "aws-cdk-lib/aws-logs";
 import { Construct } from "constructs";
-import { existsSync } from "node:fs";
-import { join } from "node:path";
 import { DEFAULTS, LIMITS } from "../lambda/core/defaults";
-
-/** Why the functions stay on Node.js 22 when cdk-nag sees a newer runtime. */
-export const NODE_22_REASON = "Node.js 22 is the chosen runtime: the bundles are built and tested for it (esbuild target node22)";
-
-/** Where `npm run build` writes the bundles: next to `lib/` in the repository and in the published package. */
-export const BUNDLE_DIR = join(__dirname, "..", "dist");
+import { bundledFunction } from "./bundled-function";
 
 export type MfaLookupMode = "admin" | "token";
 
@@ -96,7 +88,8 @@ export class MfaAuthorizers extends Construct {
       POWERTOOLS_LOG_LEVEL: props.logLevel,
     });
 
-    const strictFunction = this.authorizerFunction("Strict", "strict", props, {
+    const strictFunction = bundledFunction(this, "Strict", {
+      ...functionSettings(props, "strict"),
       environment: definedOnly({
         ...common,
         ENFORCE_MFA: props.enforceMfa === undefined ? undefined : String(props.enforceMfa),
@@ -110,7 +103,8 @@ export class MfaAuthorizers extends Construct {
     if ((props.mfaLookup ?? DEFAULTS.mfaLookup) === "admin") {
       props.userPool.grant(strictFunction, "cognito-idp:AdminGetUser");
     }
-    const noMfaFunction = this.authorizerFunction("NoMfa", "no-mfa", props, {
+    const noMfaFunction = bundledFunction(this, "NoMfa", {
+      ...functionSettings(props, "no-mfa"),
       environment: common,
       timeout: wholeSeconds(jwksTimeoutMs + 1000),
     });
@@ -119,34 +113,6 @@ export class MfaAuthorizers extends Construct {
     this.noMfaFunction = noMfaFunction;
     this.strict = requestAuthorizer(this, "StrictAuthorizer", strictFunction, props.strictResultsCacheTtl);
     this.noMfa = requestAuthorizer(this, "NoMfaAuthorizer", noMfaFunction, props.noMfaResultsCacheTtl);
-  }
-
-  /** One helper for both functions: own role, own log group, the `npm run build` bundle. */
-  private authorizerFunction(
-    id: string,
-    bundle: "strict" | "no-mfa",
-    props: MfaAuthorizersProps,
-    specific: { environment: Record<string, string>; timeout: Duration },
-  ): LambdaFunction {
-    // Kept when the stack is deleted (the default): the decision log is an audit trail.
-    const logGroup = new LogGroup(this, `${id}Logs`, { retention: props.logRetention ?? RetentionDays.ONE_MONTH });
-    // An own role instead of AWSLambdaBasicExecutionRole: it may write to its own log group and nothing else.
-    const role = new Role(this, `${id}Role`, { assumedBy: new ServicePrincipal("lambda.amazonaws.com") });
-    logGroup.grantWrite(role);
-    const fn = new LambdaFunction(this, `${id}Function`, {
-      description: `cognito-mfa-authorizer: ${bundle} REQUEST authorizer`,
-      code: Code.fromAsset(bundleDir(bundle), { exclude: ["*.map"] }),
-      handler: "index.handler",
-      runtime: props.runtime ?? Runtime.NODEJS_22_X,
-      architecture: props.architecture ?? Architecture.ARM_64,
-      memorySize: props.memorySize ?? 256,
-      tracing: props.tracing ?? Tracing.DISABLED,
-      role,
-      logGroup,
-      ...specific,
-    });
-    Validations.of(fn).acknowledge({ id: "AwsSolutions-L1", reason: NODE_22_REASON });
-    return fn;
   }
 }
 
@@ -160,13 +126,9 @@ function requestAuthorizer(scope: Construct, id: string, handler: IFunction, ttl
   });
 }
 
-/** The bundle directory `npm run build` wrote; its absence is a clear synth-time error, not a broken deploy. */
-export function bundleDir(name: string): string {
-  const dir = join(BUNDLE_DIR, name);
-  if (!existsSync(join(dir, "index.js"))) {
-    throw new Error(`MfaAuthorizers: ${join(dir, "index.js")} is missing; run \`npm run build\` first`);
-  }
-  return dir;
+function functionSettings(props: MfaAuthorizersProps, bundle: "strict" | "no-mfa") {
+  const { memorySize, architecture, runtime, logRetention, tracing } = props;
+  return { bundle, description: `cognito-mfa-authorizer: ${bundle} REQUEST authorizer`, memorySize, architecture, runtime, logRetention, tracing };
 }
 
 function validate(props: MfaAuthorizersProps): void {
