@@ -6,7 +6,7 @@ import type { APIGatewayAuthorizerResult, APIGatewayRequestAuthorizerEvent } fro
 import { fromRestRequestEvent } from "./adapters/rest-request";
 import { createAuthorizer } from "./core/authorizer";
 import { loadConfig } from "./core/config";
-import { createLogger } from "./core/logger";
+import { createDecisionLog } from "./core/decision-log";
 import { createTokenVerifier } from "./core/token-verifier";
 
 const config = loadConfig(process.env);
@@ -15,5 +15,5 @@ export const handler: (event: APIGatewayRequestAuthorizerEvent) => Promise<APIGa
   createAuthorizer({
     adapt: fromRestRequestEvent,
     verifyToken: createTokenVerifier(config),
-    logger: createLogger(config),
+    log: createDecisionLog(config),
   });

@@ -6,7 +6,7 @@ import type { APIGatewayAuthorizerResult, APIGatewayRequestAuthorizerEvent } fro
 import { fromRestRequestEvent } from "./adapters/rest-request";
 import { createAuthorizer } from "./core/authorizer";
 import { loadConfig } from "./core/config";
-import { createLogger } from "./core/logger";
+import { createDecisionLog } from "./core/decision-log";
 import { createMfaLookup } from "./core/mfa-lookup";
 import { createTokenVerifier } from "./core/token-verifier";
 
@@ -17,5 +17,5 @@ export const handler: (event: APIGatewayRequestAuthorizerEvent) => Promise<APIGa
     adapt: fromRestRequestEvent,
     verifyToken: createTokenVerifier(config),
     mfa: { lookup: createMfaLookup(config), enforce: config.enforceMfa },
-    logger: createLogger(config),
+    log: createDecisionLog(config),
   });

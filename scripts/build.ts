@@ -32,7 +32,8 @@ export const esbuildOptions: BuildOptions = {
   sourcemap: true,
   // The SDK's ES module build lets esbuild drop the commands strict does not send (its CommonJS build cannot be shaken).
   mainFields: ["module", "main"],
-  legalComments: "linked",
+  // The dependencies carry no license comments worth keeping (only coverage pragmas); their licenses ship with the package.
+  legalComments: "none",
   logLevel: "warning",
 };
 

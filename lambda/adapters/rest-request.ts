@@ -8,24 +8,25 @@ import type { AuthorizationRequest } from "../core/authorizer";
  * token and policy resource the core needs. Any other event is a wiring mistake and is named in the error.
  * The event is taken as `unknown`: whatever arrives is checked, not trusted to match its type.
  */
+const EXPECTED = "this function takes REST API REQUEST authorizer events";
+
 export function fromRestRequestEvent(event: unknown): AuthorizationRequest {
-  if (event === null || typeof event !== "object") throw new UnsupportedEventError("authorizer event is not an object");
-  const e = event as Record<string, unknown>;
+  const e = (typeof event === "object" && event !== null ? event : {}) as Record<string, unknown>;
   if (e.version !== undefined) {
     throw new UnsupportedEventError(
-      `received an HTTP API payload version ${String(e.version)} event; this function takes REST API REQUEST authorizer events`,
+      `received an HTTP API payload version ${String(e.version)} event; ${EXPECTED}`,
     );
   }
   const requestContext = e.requestContext as Record<string, unknown> | undefined;
   if (requestContext?.connectionId !== undefined || requestContext?.eventType !== undefined) {
-    throw new UnsupportedEventError("received a WebSocket API event; this function takes REST API REQUEST authorizer events");
+    throw new UnsupportedEventError(`received a WebSocket API event; ${EXPECTED}`);
   }
   if (e.type !== "REQUEST") {
     throw new UnsupportedEventError(
-      `received an authorizer event of type ${JSON.stringify(e.type)}; this function takes REST API REQUEST authorizer events (a TOKEN authorizer cannot see duplicate headers)`,
+      `received an authorizer event of type ${JSON.stringify(e.type)}; ${EXPECTED}`,
     );
   }
-  if (typeof e.methodArn !== "string") throw new UnsupportedEventError("REQUEST authorizer event has no methodArn");
+  if (typeof e.methodArn !== "string") throw new UnsupportedEventError("REQUEST event has no methodArn");
   const resource = stageWildcardResource(e.methodArn);
   return { token: parseBearerToken(authorizationHeader(e.headers, e.multiValueHeaders)), resource };
 }
@@ -42,13 +43,13 @@ function authorizationHeader(headers: unknown, multiValueHeaders: unknown): stri
   if (single.length > 1 || multi.length > 1) throw malformed("more than one Authorization header");
   if (multi.length === 0) return asString(single[0]);
   const values = multi[0];
-  if (!Array.isArray(values) || values.length !== 1) throw malformed("Authorization header does not hold exactly one value");
+  if (!Array.isArray(values) || values.length !== 1) throw malformed("Authorization header has not exactly one value");
   if (single.length === 1 && single[0] !== values[0]) throw malformed("headers and multiValueHeaders disagree on Authorization");
   return asString(values[0]);
 }
 
 function asString(value: unknown): string {
-  if (typeof value !== "string") throw malformed("Authorization header value is not a string");
+  if (typeof value !== "string") throw malformed("Authorization value is not a string");
   return value;
 }
 
@@ -57,8 +58,11 @@ function malformed(detail: string): UnauthorizedError {
 }
 
 function authorizationValues(headers: unknown): unknown[] {
-  if (headers === null || typeof headers !== "object") return [];
-  return Object.entries(headers)
-    .filter(([name]) => name.length === 13 && name.toLowerCase() === "authorization")
-    .map(([, value]) => value);
+  const values: unknown[] = [];
+  if (headers === null || typeof headers !== "object") return values;
+  for (const name of Object.keys(headers)) {
+    // The length test first: most header names are not 13 characters long, and it saves a lowercase copy.
+    if (name.length === 13 && name.toLowerCase() === "authorization") values.push((headers as Record<string, unknown>)[name]);
+  }
+  return values;
 }

@@ -1,5 +1,5 @@
-import type { Logger } from "@aws-lambda-powertools/logger";
 import type { APIGatewayAuthorizerResult } from "aws-lambda";
+import type { DecisionLog } from "./decision-log";
 import { AuthorizerError, InternalError, UnauthorizedError } from "./errors";
 import type { MfaLookup } from "./mfa-lookup";
 import { buildPolicy, type PolicyContext } from "./policy";
@@ -19,7 +19,7 @@ export interface AuthorizerDependencies {
   readonly verifyToken: TokenVerifier;
   /** Strict handler only: the lookup, and whether a missing enrolment is denied (`ENFORCE_MFA`). */
   readonly mfa?: { readonly lookup: MfaLookup; readonly enforce: boolean };
-  readonly logger: Logger;
+  readonly log: DecisionLog;
 }
 
 export type Authorizer = (event: unknown) => Promise<APIGatewayAuthorizerResult>;
@@ -33,19 +33,16 @@ export const MFA_REQUIRED_MESSAGE = "MFA enrolment required";
 export function createAuthorizer(deps: AuthorizerDependencies): Authorizer {
   let coldStart = true;
 
-  const decide = async (request: AuthorizationRequest, token: AccessToken): Promise<APIGatewayAuthorizerResult> => {
-    const identity = { sub: token.sub, username: token.username, clientId: token.clientId };
-    if (deps.mfa === undefined) {
-      // This handler does not look, so it never vouches for MFA.
-      return buildPolicy(token.sub, "Allow", request.resource, { ...identity, mfa: "false" });
-    }
-    const status = await deps.mfa.lookup(token, request.token);
+  const decide = async (request: AuthorizationRequest, token: AccessToken, mfa: NonNullable<AuthorizerDependencies["mfa"]>) => {
+    const status = await mfa.lookup(token, request.token);
     const context: PolicyContext = {
-      ...identity,
+      sub: token.sub,
+      username: token.username,
+      clientId: token.clientId,
       mfa: String(status.enrolled),
       ...(status.email !== undefined && { email: status.email }),
     };
-    if (!status.enrolled && deps.mfa.enforce) {
+    if (!status.enrolled && mfa.enforce) {
       return buildPolicy(token.sub, "Deny", request.resource, {
         ...context,
         reason: "mfa_enrolment_required",
@@ -57,37 +54,41 @@ export function createAuthorizer(deps: AuthorizerDependencies): Authorizer {
 
   return async (event) => {
     const started = performance.now();
-    const decisionLog = { coldStart, latencyMs: 0 };
+    const cold = coldStart;
     coldStart = false;
     let token: AccessToken | undefined;
     try {
       const request = deps.adapt(event);
-      token = await deps.verifyToken(request.token);
-      const result = await decide(request, token);
-      const context = result.context ?? {};
-      decisionLog.latencyMs = performance.now() - started;
-      deps.logger.info("decision", {
-        ...decisionLog,
+      const verified = deps.verifyToken(request.token);
+      // Awaited only when it is a promise: a cached token or key answers without a microtask hop.
+      token = verified instanceof Promise ? await verified : verified;
+      const result =
+        deps.mfa === undefined
+          ? // This handler does not look, so it never vouches for MFA.
+            buildPolicy(token.sub, "Allow", request.resource, { sub: token.sub, username: token.username, clientId: token.clientId, mfa: "false" })
+          : await decide(request, token, deps.mfa);
+      const context = result.context as PolicyContext;
+      deps.log.decided({
         decision: result.policyDocument.Statement[0].Effect === "Allow" ? "allow" : "deny",
-        ...(context.reason !== undefined && { reason: context.reason }),
+        reason: context.reason,
         sub: token.sub,
         clientId: token.clientId,
         mfa: context.mfa,
+        latencyMs: performance.now() - started,
+        coldStart: cold,
       });
       return result;
     } catch (thrown) {
       const error = thrown instanceof AuthorizerError ? thrown : new InternalError(thrown);
-      decisionLog.latencyMs = performance.now() - started;
       const fields = {
-        ...decisionLog,
         reason: error.reason,
-        ...(token !== undefined && { sub: token.sub, clientId: token.clientId }),
+        sub: token?.sub,
+        clientId: token?.clientId,
+        latencyMs: performance.now() - started,
+        coldStart: cold,
       };
-      if (error instanceof UnauthorizedError) {
-        deps.logger.info("decision", { ...fields, decision: "unauthorized", detail: error.detail });
-      } else {
-        deps.logger.error("decision", { ...fields, decision: "error", error });
-      }
+      if (error instanceof UnauthorizedError) deps.log.decided({ decision: "unauthorized", ...fields, detail: error.detail });
+      else deps.log.failed({ decision: "error", ...fields }, error);
       throw error;
     }
   };

@@ -27,6 +27,8 @@ export interface Config {
   readonly jwksTimeoutMs: number;
   /** Upper bound on one MFA lookup, retries included. */
   readonly cognitoTimeoutMs: number;
+  /** Verified tokens remembered until they expire; 0 turns the cache off. */
+  readonly tokenCacheSize: number;
   readonly logLevel: LogLevel;
   /** Loopback emulator endpoint (cognito-local); undefined means real Cognito. */
   readonly cognitoEndpoint: string | undefined;
@@ -35,7 +37,9 @@ export interface Config {
 type Env = Readonly<Record<string, string | undefined>>;
 
 const CLIENT_ID = /^[\w+]{1,128}$/;
-export const LOG_LEVELS: readonly LogLevel[] = ["TRACE", "DEBUG", "INFO", "WARN", "ERROR", "CRITICAL", "SILENT"];
+/** Powertools' levels and their severities: a line is written when its level's severity is at least the configured one's. */
+export const LOG_LEVEL_SEVERITY: Readonly<Record<LogLevel, number>> = { TRACE: 6, DEBUG: 8, INFO: 12, WARN: 16, ERROR: 20, CRITICAL: 24, SILENT: 28 };
+const LOG_LEVELS = Object.keys(LOG_LEVEL_SEVERITY) as LogLevel[];
 export const MFA_LOOKUP_MODES: readonly MfaLookupMode[] = ["admin", "token"];
 
 const ENDPOINT_VARIABLE = "AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER";
@@ -58,6 +62,7 @@ export function loadConfig(env: Env): Config {
     mfaCacheTtlSeconds: integer(env, "MFA_CACHE_TTL_SECONDS", DEFAULTS.mfaCacheTtlSeconds, LIMITS.mfaCacheTtlSeconds),
     jwksTimeoutMs: integer(env, "JWKS_TIMEOUT_MS", DEFAULTS.jwksTimeoutMs, LIMITS.timeoutMs),
     cognitoTimeoutMs: integer(env, "COGNITO_TIMEOUT_MS", DEFAULTS.cognitoTimeoutMs, LIMITS.timeoutMs),
+    tokenCacheSize: integer(env, "TOKEN_CACHE_SIZE", DEFAULTS.tokenCacheSize, LIMITS.tokenCacheSize),
     logLevel: oneOf(env, "POWERTOOLS_LOG_LEVEL", LOG_LEVELS, DEFAULTS.logLevel),
     cognitoEndpoint,
   });
@@ -89,17 +94,14 @@ function clientIds(env: Env): string[] {
     .map((id) => id.trim());
   const bad = ids.find((id) => !CLIENT_ID.test(id));
   if (bad !== undefined) {
-    throw new ConfigurationError("USER_POOL_CLIENT_IDS", `must be a comma-separated list of app client ids, got "${bad}"`);
+    throw new ConfigurationError("USER_POOL_CLIENT_IDS", `must be comma-separated app client ids, got "${bad}"`);
   }
   return ids;
 }
 
 function boolean(env: Env, name: string, fallback: boolean): boolean {
-  const raw = value(env, name)?.toLowerCase();
-  if (raw === undefined) return fallback;
-  if (raw === "true" || raw === "1") return true;
-  if (raw === "false" || raw === "0") return false;
-  throw new ConfigurationError(name, `must be true, false, 1 or 0, got "${raw}"`);
+  const raw = oneOf(env, name, ["true", "false", "1", "0"] as const, String(fallback) as "true" | "false");
+  return raw === "true" || raw === "1";
 }
 
 function integer(env: Env, name: string, fallback: number, range: { min: number; max: number }): number {
@@ -107,7 +109,7 @@ function integer(env: Env, name: string, fallback: number, range: { min: number;
   if (raw === undefined) return fallback;
   const parsed = /^\d+$/.test(raw) ? Number(raw) : NaN;
   if (!(parsed >= range.min && parsed <= range.max)) {
-    throw new ConfigurationError(name, `must be a whole number from ${range.min} to ${range.max}, got "${raw}"`);
+    throw new ConfigurationError(name, `must be an integer from ${range.min} to ${range.max}, got "${raw}"`);
   }
   return parsed;
 }
@@ -124,20 +126,17 @@ function oneOf<T extends string>(env: Env, name: string, allowed: readonly T[], 
 function loopbackEndpoint(env: Env): string | undefined {
   const raw = value(env, ENDPOINT_VARIABLE);
   if (raw === undefined) return undefined;
-  let url: URL;
+  let url: URL | undefined;
   try {
     url = new URL(raw);
   } catch {
-    throw new ConfigurationError(ENDPOINT_VARIABLE, `must be a URL, got "${raw}"`);
+    // reported below
   }
-  if (url.protocol !== "http:" && url.protocol !== "https:") {
-    throw new ConfigurationError(ENDPOINT_VARIABLE, `must be an http or https URL, got "${raw}"`);
-  }
-  if (url.username || url.password || url.search || url.hash) {
-    throw new ConfigurationError(ENDPOINT_VARIABLE, `must not carry credentials, a query or a fragment, got "${raw}"`);
-  }
-  if (!isLoopback(url.hostname)) {
-    throw new ConfigurationError(ENDPOINT_VARIABLE, `is for local emulators only and must point at localhost, 127.0.0.0/8 or [::1], got "${url.hostname}"`);
+  if (url === undefined || !/^https?:$/.test(url.protocol) || url.username || url.password || url.search || url.hash || !isLoopback(url.hostname)) {
+    throw new ConfigurationError(
+      ENDPOINT_VARIABLE,
+      `is for emulators only: an http(s) URL on localhost, 127.0.0.0/8 or [::1]; got "${raw}"`,
+    );
   }
   return `${url.origin}${url.pathname.replace(/\/+$/, "")}`;
 }

@@ -10,10 +10,16 @@ export const DEFAULTS = {
   jwksTimeoutMs: 3000,
   cognitoTimeoutMs: 3000,
   logLevel: "INFO",
+  /**
+   * Verified tokens kept (LRU) so a repeated token skips the signature check; `exp` and `nbf` are still
+   * checked on every hit. 1000 entries of at most 10 KB each bound it to about 10 MB, typically 1.5 MB.
+   */
+  tokenCacheSize: 1000,
 } as const;
 
 /** The accepted ranges, which the CDK construct checks its props against as well. */
 export const LIMITS = {
   mfaCacheTtlSeconds: { min: 0, max: 86_400 },
   timeoutMs: { min: 1, max: 30_000 },
+  tokenCacheSize: { min: 0, max: 100_000 },
 } as const;

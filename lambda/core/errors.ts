@@ -46,18 +46,22 @@ export abstract class AuthorizerError extends Error {
 /**
  * The caller is not authenticated. API Gateway turns a thrown error whose message is exactly
  * `Unauthorized` into a 401, so the message is fixed and the explanation travels in `detail`.
- * It carries no `cause`: to the outside it is exactly `Error("Unauthorized")`.
+ * It carries no `cause` and no stack: a refusal is an answer, not a fault, and capturing a stack
+ * would cost more than refusing a malformed token does.
  */
 export class UnauthorizedError extends AuthorizerError {
-  override readonly name = "UnauthorizedError";
+  declare readonly name: "UnauthorizedError";
+  readonly detail: string;
 
-  constructor(
-    reason: ReasonCode,
-    readonly detail: string,
-  ) {
+  constructor(reason: ReasonCode, detail: string) {
+    const stackTraceLimit = Error.stackTraceLimit;
+    Error.stackTraceLimit = 0;
     super("Unauthorized", reason);
+    Error.stackTraceLimit = stackTraceLimit;
+    this.detail = detail;
   }
 }
+Object.defineProperty(UnauthorizedError.prototype, "name", { value: "UnauthorizedError" });
 
 /** The JWKS or Cognito could not give an answer in time: fail closed (API Gateway answers 500). */
 export class DependencyError extends AuthorizerError {

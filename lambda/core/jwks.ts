@@ -23,7 +23,7 @@ function parseJwks(body: ArrayBuffer): Jwks {
     assertIsJwks(jwks);
     return jwks;
   } catch (cause) {
-    throw new DependencyError("JWKS response is not a valid JSON Web Key Set", { cause });
+    throw new DependencyError("JWKS response is not a JSON Web Key Set", { cause });
   }
 }
 

@@ -4,8 +4,8 @@ import { UnsupportedEventError } from "./errors";
 /** A flat authorizer context: API Gateway passes on strings, numbers and booleans only. */
 export type PolicyContext = Readonly<Record<string, string | number | boolean>>;
 
-/** `arn:<partition>:execute-api:<region>:<account>:<apiId>/<stage>/<verb>/<path…>` */
-const METHOD_ARN = /^arn:(aws[a-z-]*):execute-api:([a-z0-9-]+):(\d{12}):([a-z0-9]+)\/([^/]+)\/[^/]+\/.*$/;
+/** `arn:<partition>:execute-api:<region>:<account>:<apiId>/<stage>/` then `<verb>/<path…>`. */
+const METHOD_ARN = /^(arn:aws[a-z-]*:execute-api:[a-z0-9-]+:\d{12}:[a-z0-9]+\/[^/]+\/)[^/]+\/.*$/;
 
 /**
  * The policy's resource: every method and path of the calling API's stage. API Gateway caches a result
@@ -14,8 +14,7 @@ const METHOD_ARN = /^arn:(aws[a-z-]*):execute-api:([a-z0-9-]+):(\d{12}):([a-z0-9
 export function stageWildcardResource(methodArn: string): string {
   const match = METHOD_ARN.exec(methodArn);
   if (match === null) throw new UnsupportedEventError("methodArn is not an execute-api method ARN");
-  const [, partition, region, account, apiId, stage] = match;
-  return `arn:${partition}:execute-api:${region}:${account}:${apiId}/${stage}/*/*`;
+  return `${match[1]}*/*`;
 }
 
 export function buildPolicy(

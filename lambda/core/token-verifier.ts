@@ -15,7 +15,9 @@ import {
 import type { JwksCache } from "aws-jwt-verify/jwk";
 import type { JwtPayload } from "aws-jwt-verify/jwt-model";
 import type { Config } from "./config";
+import { assertCanonicalJwt } from "./bearer-token";
 import { AuthorizerError, DependencyError, UnauthorizedError, type ReasonCode } from "./errors";
+import { ExpiringCache } from "./expiring-cache";
 import { createJwksCache } from "./jwks";
 
 /** What the rest of the authorizer knows about a caller once the token has verified. */
@@ -32,11 +34,23 @@ export interface AccessToken {
   readonly notBefore: number | undefined;
 }
 
-export type TokenVerifier = (jwt: string) => Promise<AccessToken>;
+/** Synchronous when the answer needs no network (a known key, a cached token), a promise otherwise. */
+export type TokenVerifier = (jwt: string) => AccessToken | Promise<AccessToken>;
 
-export type TokenVerifierConfig = Pick<Config, "issuer" | "jwksUri" | "clientIds" | "jwksTimeoutMs">;
+export type TokenVerifierConfig = Pick<Config, "issuer" | "jwksUri" | "clientIds" | "jwksTimeoutMs" | "tokenCacheSize">;
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/**
+ * The end of the signature: random to anyone without the pool's key, so a short, cheap cache key
+ * (hashing a whole 1 KB token costs more than the rest of a cache hit). A hit still compares the whole token.
+ */
+const CACHE_KEY_LENGTH = 32;
+
+interface Verified {
+  readonly jwt: string;
+  readonly token: AccessToken;
+}
 
 /**
  * Verifies Cognito access tokens of one pool and its listed app clients.
@@ -50,25 +64,8 @@ export function createTokenVerifier(
   const verifier = JwtVerifier.create({ issuer: config.issuer, jwksUri: config.jwksUri, audience: null }, { jwksCache });
   const cognitoChecks = { tokenUse: "access" as const, clientId: [...config.clientIds] };
 
-  // Synchronous while the key is cached (no promise hops on the hot path); fetches the JWKS otherwise.
-  const verifyWithKnownKeys = (jwt: string): JwtPayload | Promise<JwtPayload> => {
+  const checkClaims = (payload: JwtPayload): AccessToken => {
     try {
-      return verifier.verifySync(jwt);
-    } catch (error) {
-      if (error instanceof JwksNotAvailableInCacheError || error instanceof KidNotFoundInJwksError) {
-        return verifier.verify(jwt);
-      }
-      throw error;
-    }
-  };
-
-  return async (jwt) => {
-    let payload: JwtPayload;
-    try {
-      // Only RS256 is Cognito's: refuse anything else before a key is looked up or any crypto runs.
-      assertRs256(jwt);
-      // Signature, exp and nbf when present, issuer.
-      payload = await verifyWithKnownKeys(jwt);
       // token_use = access, client_id listed.
       validateCognitoJwtFields(payload, cognitoChecks);
     } catch (error) {
@@ -86,6 +83,43 @@ export function createTokenVerifier(
       expiresAt: payload.exp,
       notBefore: payload.nbf,
     };
+  };
+
+  const verify = (jwt: string): AccessToken | Promise<AccessToken> => {
+    let payload: JwtPayload | Promise<JwtPayload>;
+    try {
+      // Canonical form, then RS256 only (Cognito's): refused before a key is looked up or any crypto runs.
+      assertCanonicalJwt(jwt);
+      assertRs256(jwt);
+      // Signature, exp and nbf when present, issuer: synchronous while the key is cached (no promise hops
+      // on the hot path); the JWKS is fetched otherwise.
+      payload = verifier.verifySync(jwt);
+    } catch (error) {
+      if (!(error instanceof JwksNotAvailableInCacheError || error instanceof KidNotFoundInJwksError)) throw asAuthorizerError(error);
+      payload = verifier.verify(jwt).catch((fetchError: unknown) => {
+        throw asAuthorizerError(fetchError);
+      });
+    }
+    return payload instanceof Promise ? payload.then(checkClaims) : checkClaims(payload);
+  };
+
+  if (config.tokenCacheSize === 0) return verify;
+  // Per verifier, so never shared across pools or client lists. Only successes go in.
+  const cache = new ExpiringCache<Verified>(config.tokenCacheSize);
+  const remember = (jwt: string, token: AccessToken): AccessToken => {
+    cache.set(jwt.slice(-CACHE_KEY_LENGTH), { jwt, token }, token.expiresAt * 1000);
+    return token;
+  };
+  return (jwt) => {
+    const now = Date.now();
+    // The same string verified before: only the clock can have changed the answer, so only the clock is checked
+    // (the entry expires at `exp`; `nbf` had passed when it went in and is checked again all the same).
+    const hit = cache.get(jwt.slice(-CACHE_KEY_LENGTH), now);
+    if (hit !== undefined && hit.jwt === jwt && (hit.token.notBefore === undefined || hit.token.notBefore * 1000 <= now)) {
+      return hit.token;
+    }
+    const token = verify(jwt);
+    return token instanceof Promise ? token.then((t) => remember(jwt, t)) : remember(jwt, token);
   };
 }
 
@@ -106,7 +140,7 @@ function asAuthorizerError(error: unknown): AuthorizerError {
   if (reason !== undefined) return new UnauthorizedError(reason, (error as Error).message);
   if (error instanceof SyntaxError) return new UnauthorizedError("malformed_token", "token header is not JSON");
   // Anything else (a key the JWKS served that crypto cannot use, a library misconfiguration) is ours to fix: fail closed.
-  return new DependencyError("token verification failed unexpectedly", { cause: error });
+  return new DependencyError("token verification failed", { cause: error });
 }
 
 function refusalReason(error: unknown): ReasonCode | undefined {

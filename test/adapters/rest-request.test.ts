@@ -64,8 +64,8 @@ describe("fromRestRequestEvent", () => {
   });
 
   it.each<[string, unknown, RegExp]>([
-    ["null", null, /not an object/],
-    ["a string", "Bearer x", /not an object/],
+    ["null", null, /type undefined/],
+    ["a string", "Bearer x", /type undefined/],
     ["a TOKEN event", { type: "TOKEN", authorizationToken: bearer(TOKEN), methodArn: "arn" }, /type "TOKEN"/],
     [
       "an HTTP API 2.0 event",

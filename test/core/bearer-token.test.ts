@@ -1,11 +1,12 @@
-import { parseBearerToken } from "../../lambda/core/bearer-token";
+import { assertCanonicalJwt, parseBearerToken } from "../../lambda/core/bearer-token";
 import { UnauthorizedError } from "../../lambda/core/errors";
 
 const TOKEN = "eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJ4In0.c2lnbmF0dXJl";
 
+/** The header read, then the token's form checked, as the authorizer does before any decoding. */
 function refusal(value: string): UnauthorizedError {
   try {
-    parseBearerToken(value);
+    assertCanonicalJwt(parseBearerToken(value));
   } catch (error) {
     if (error instanceof UnauthorizedError) return error;
     throw error;
@@ -49,7 +50,11 @@ describe("parseBearerToken", () => {
 
   it("accepts canonical final characters of each length", () => {
     // "a" → "YQ" (2 mod 4) and "ab" → "YWI" (3 mod 4) in canonical base64url.
-    expect(parseBearerToken("Bearer YQ.YWI.YWJj")).toBe("YQ.YWI.YWJj");
+    expect(() => assertCanonicalJwt(parseBearerToken("Bearer YQ.YWI.YWJj"))).not.toThrow();
+  });
+
+  it.each(["Bearer a.b.c d", "Bearer a b"])("refuses %j, which holds more than one token, as a malformed header", (value) => {
+    expect(refusal(value).reason).toBe("malformed_header");
   });
 
   it("refuses a 100 KB header without scanning it", () => {

@@ -28,6 +28,7 @@ describe("loadConfig", () => {
       mfaCacheTtlSeconds: 0,
       jwksTimeoutMs: 3000,
       cognitoTimeoutMs: 3000,
+      tokenCacheSize: 1000,
       logLevel: "INFO",
       cognitoEndpoint: undefined,
     });
@@ -52,6 +53,7 @@ describe("loadConfig", () => {
       JWKS_TIMEOUT_MS: "500",
       COGNITO_TIMEOUT_MS: "700",
       POWERTOOLS_LOG_LEVEL: "debug",
+      TOKEN_CACHE_SIZE: "0",
     });
 
     expect(config).toMatchObject({
@@ -62,6 +64,7 @@ describe("loadConfig", () => {
       jwksTimeoutMs: 500,
       cognitoTimeoutMs: 700,
       logLevel: "DEBUG",
+      tokenCacheSize: 0,
     });
   });
 
@@ -99,20 +102,22 @@ describe("loadConfig", () => {
     ["USER_POOL_ID", { USER_POOL_ID: "local_abc" }, /USER_POOL_ID must look like/],
     ["USER_POOL_ID", { USER_POOL_ID: "eu-west-2" }, /USER_POOL_ID must look like/],
     ["USER_POOL_CLIENT_IDS", { USER_POOL_CLIENT_IDS: undefined }, /USER_POOL_CLIENT_IDS is required/],
-    ["USER_POOL_CLIENT_IDS", { USER_POOL_CLIENT_IDS: "," }, /USER_POOL_CLIENT_IDS must be a comma-separated/],
-    ["USER_POOL_CLIENT_IDS", { USER_POOL_CLIENT_IDS: "a,,b" }, /USER_POOL_CLIENT_IDS must be a comma-separated/],
+    ["USER_POOL_CLIENT_IDS", { USER_POOL_CLIENT_IDS: "," }, /USER_POOL_CLIENT_IDS must be comma-separated app client ids/],
+    ["USER_POOL_CLIENT_IDS", { USER_POOL_CLIENT_IDS: "a,,b" }, /USER_POOL_CLIENT_IDS must be comma-separated app client ids/],
     ["USER_POOL_CLIENT_IDS", { USER_POOL_CLIENT_IDS: "a b" }, /USER_POOL_CLIENT_IDS/],
-    ["ENFORCE_MFA", { ENFORCE_MFA: "yes" }, /ENFORCE_MFA must be true, false, 1 or 0/],
+    ["ENFORCE_MFA", { ENFORCE_MFA: "yes" }, /ENFORCE_MFA must be one of true, false, 1, 0/],
     ["ENFORCE_MFA", { ENFORCE_MFA: "2" }, /ENFORCE_MFA/],
     ["MFA_LOOKUP", { MFA_LOOKUP: "both" }, /MFA_LOOKUP must be one of admin, token/],
-    ["MFA_CACHE_TTL_SECONDS", { MFA_CACHE_TTL_SECONDS: "-1" }, /MFA_CACHE_TTL_SECONDS must be a whole number/],
+    ["MFA_CACHE_TTL_SECONDS", { MFA_CACHE_TTL_SECONDS: "-1" }, /MFA_CACHE_TTL_SECONDS must be an integer/],
     ["MFA_CACHE_TTL_SECONDS", { MFA_CACHE_TTL_SECONDS: "1.5" }, /MFA_CACHE_TTL_SECONDS/],
     ["MFA_CACHE_TTL_SECONDS", { MFA_CACHE_TTL_SECONDS: "1e3" }, /MFA_CACHE_TTL_SECONDS/],
     ["MFA_CACHE_TTL_SECONDS", { MFA_CACHE_TTL_SECONDS: "999999999" }, /MFA_CACHE_TTL_SECONDS/],
-    ["JWKS_TIMEOUT_MS", { JWKS_TIMEOUT_MS: "0" }, /JWKS_TIMEOUT_MS must be a whole number from 1/],
+    ["JWKS_TIMEOUT_MS", { JWKS_TIMEOUT_MS: "0" }, /JWKS_TIMEOUT_MS must be an integer from 1/],
     ["JWKS_TIMEOUT_MS", { JWKS_TIMEOUT_MS: "fast" }, /JWKS_TIMEOUT_MS/],
     ["COGNITO_TIMEOUT_MS", { COGNITO_TIMEOUT_MS: "60000" }, /COGNITO_TIMEOUT_MS/],
     ["POWERTOOLS_LOG_LEVEL", { POWERTOOLS_LOG_LEVEL: "LOUD" }, /POWERTOOLS_LOG_LEVEL must be one of/],
+    ["TOKEN_CACHE_SIZE", { TOKEN_CACHE_SIZE: "-5" }, /TOKEN_CACHE_SIZE must be an integer from 0 to 100000/],
+    ["TOKEN_CACHE_SIZE", { TOKEN_CACHE_SIZE: "lots" }, /TOKEN_CACHE_SIZE/],
   ])("refuses a bad %s", (variable, env, message) => {
     const error = configError({ ...BASE, ...env });
 

@@ -1,6 +1,7 @@
+import { JwtVerifier } from "aws-jwt-verify/jwt-verifier";
 import { createHmac, randomUUID } from "node:crypto";
 import { DependencyError, UnauthorizedError, type ReasonCode } from "../../lambda/core/errors";
-import { createTokenVerifier, type TokenVerifier } from "../../lambda/core/token-verifier";
+import { createTokenVerifier, type AccessToken, type TokenVerifier } from "../../lambda/core/token-verifier";
 import {
   CLIENT_ID,
   OTHER_CLIENT_ID,
@@ -19,10 +20,14 @@ const key = createSigningKey("key-1");
 const strangerKey = createSigningKey("key-1");
 const now = () => Math.floor(Date.now() / 1000);
 
-const offlineVerifier = (keys: object[] = [key.publicJwk], env: Record<string, string> = {}): TokenVerifier =>
-  createTokenVerifier(testConfig(env), inMemoryJwksCache(keys));
+/** The verifier answers synchronously when it can; the tests read every answer as a promise. */
+type AsyncVerifier = (jwt: string) => Promise<AccessToken>;
+const asAsync = (verify: TokenVerifier): AsyncVerifier => async (jwt) => verify(jwt);
 
-async function refusal(verify: TokenVerifier, token: string): Promise<UnauthorizedError> {
+const offlineVerifier = (keys: object[] = [key.publicJwk], env: Record<string, string> = {}): AsyncVerifier =>
+  asAsync(createTokenVerifier(testConfig(env), inMemoryJwksCache(keys)));
+
+async function refusal(verify: AsyncVerifier, token: string): Promise<UnauthorizedError> {
   const error = await verify(token).then(
     () => undefined,
     (thrown: unknown) => thrown,
@@ -59,7 +64,7 @@ describe("createTokenVerifier", () => {
   const claimsSegment = () => base64url(JSON.stringify(accessClaims()));
 
   it.each<[string, () => string, ReasonCode]>([
-    ["alg none", () => `${header({ alg: "none", kid: key.kid })}.${claimsSegment()}.`, "invalid_signature"],
+    ["alg none", () => `${header({ alg: "none", kid: key.kid })}.${claimsSegment()}.`, "malformed_token"],
     ["alg none with a signature", () => `${header({ alg: "none", kid: key.kid })}.${claimsSegment()}.c2ln`, "invalid_signature"],
     [
       "HS256 signed with the public key",
@@ -130,7 +135,7 @@ describe("createTokenVerifier", () => {
 describe("createTokenVerifier fetching the JWKS", () => {
   let server: JwksServer;
   const verifierFor = (env: Record<string, string> = {}) =>
-    createTokenVerifier(testConfig({ AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER: server.url, ...env }));
+    asAsync(createTokenVerifier(testConfig({ AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER: server.url, ...env })));
 
   beforeAll(async () => {
     server = await startJwksServer({ kind: "keys", keys: [key.publicJwk] });
@@ -177,8 +182,8 @@ describe("createTokenVerifier fetching the JWKS", () => {
   it.each<[string, Parameters<JwksServer["behave"]>[0], RegExp]>([
     ["answers 500", { kind: "status", status: 500 }, /answered HTTP 500/],
     ["answers 404", { kind: "status", status: 404 }, /answered HTTP 404/],
-    ["answers garbage", { kind: "body", body: "<html>oops</html>" }, /not a valid JSON Web Key Set/],
-    ["answers JSON that is not a key set", { kind: "body", body: '{"keys":"none"}' }, /not a valid JSON Web Key Set/],
+    ["answers garbage", { kind: "body", body: "<html>oops</html>" }, /not a JSON Web Key Set/],
+    ["answers JSON that is not a key set", { kind: "body", body: '{"keys":"none"}' }, /not a JSON Web Key Set/],
     ["answers a huge body", { kind: "body", body: `{"keys":[],"pad":"${"x".repeat(200 * 1024)}"}` }, /more than 65536 bytes/],
   ])("fails closed when the JWKS %s", async (_, behaviour, message) => {
     server.behave(behaviour);
@@ -203,7 +208,7 @@ describe("createTokenVerifier fetching the JWKS", () => {
   });
 
   it("fails closed when nothing listens", async () => {
-    const verify = createTokenVerifier(testConfig({ AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER: "http://127.0.0.1:1" }));
+    const verify = asAsync(createTokenVerifier(testConfig({ AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER: "http://127.0.0.1:1" })));
 
     await expect(verify(signToken(accessClaims(), key))).rejects.toBeInstanceOf(DependencyError);
   });
@@ -212,5 +217,86 @@ describe("createTokenVerifier fetching the JWKS", () => {
     server.behave({ kind: "keys", keys: [{ ...key.publicJwk, n: "" }] });
 
     await expect(verifierFor()(signToken(accessClaims(), key))).rejects.toBeInstanceOf(DependencyError);
+  });
+});
+
+describe("the verified-token cache", () => {
+  let verifications: jest.SpyInstance;
+  beforeEach(() => {
+    verifications = jest.spyOn(JwtVerifier.prototype, "verifySync");
+  });
+  afterEach(() => jest.restoreAllMocks());
+
+  it("does not verify a repeated token again", async () => {
+    const verify = offlineVerifier();
+    const token = signToken(accessClaims(), key);
+
+    const first = await verify(token);
+    const second = await verify(token);
+
+    expect(second).toBe(first);
+    expect(verifications).toHaveBeenCalledTimes(1);
+  });
+
+  it("refuses a cached token once it has expired", async () => {
+    const verify = offlineVerifier();
+    const token = signToken(accessClaims({ exp: now() + 2 }), key);
+    await verify(token);
+    jest.spyOn(Date, "now").mockReturnValue((now() + 3) * 1000);
+
+    expect((await refusal(verify, token)).reason).toBe("token_expired");
+  });
+
+  it("still refuses a tampered copy of a cached token", async () => {
+    const verify = offlineVerifier();
+    const token = signToken(accessClaims(), key);
+    await verify(token);
+    const [h, , s] = token.split(".");
+    const tampered = `${h}.${base64url(JSON.stringify(accessClaims({ username: "admin" })))}.${s}`;
+
+    expect((await refusal(verify, tampered)).reason).toBe("invalid_signature");
+  });
+
+  it("keeps only TOKEN_CACHE_SIZE tokens, dropping the least recently used", async () => {
+    const verify = offlineVerifier([key.publicJwk], { TOKEN_CACHE_SIZE: "2" });
+    const [a, b, c] = [0, 1, 2].map(() => signToken(accessClaims(), key));
+    await verify(a);
+    await verify(b);
+    await verify(a); // a is now the most recent
+    await verify(c); // evicts b
+
+    await verify(a);
+    await verify(b);
+
+    expect(verifications).toHaveBeenCalledTimes(4); // a, b, c, and b again
+  });
+
+  it("never caches a refusal", async () => {
+    const verify = offlineVerifier();
+    const token = signToken(accessClaims({ client_id: OTHER_CLIENT_ID }), key);
+
+    await refusal(verify, token);
+    await refusal(verify, token);
+
+    expect(verifications).toHaveBeenCalledTimes(2);
+  });
+
+  it("verifies every time with TOKEN_CACHE_SIZE=0", async () => {
+    const verify = offlineVerifier([key.publicJwk], { TOKEN_CACHE_SIZE: "0" });
+    const token = signToken(accessClaims(), key);
+
+    await verify(token);
+    await verify(token);
+
+    expect(verifications).toHaveBeenCalledTimes(2);
+  });
+
+  it("is not shared between verifiers of different client lists", async () => {
+    const token = signToken(accessClaims(), key);
+    await offlineVerifier()(token);
+
+    const otherClients = offlineVerifier([key.publicJwk], { USER_POOL_CLIENT_IDS: OTHER_CLIENT_ID });
+
+    expect((await refusal(otherClients, token)).reason).toBe("invalid_claims");
   });
 });

@@ -61,7 +61,7 @@ describe("npm run invoke on the event files", () => {
         env: cleanEnv({ ENFORCE_MFA: "true", POWERTOOLS_LOG_LEVEL: "SILENT" }),
       });
 
-      expect([fromFile.code, JSON.parse(fromFile.stdout).error]).toEqual([2, 'ENFORCE_MFA must be true, false, 1 or 0, got "maybe"']);
+      expect([fromFile.code, JSON.parse(fromFile.stdout).error]).toEqual([2, 'ENFORCE_MFA must be one of true, false, 1, 0, got "maybe"']);
       expect([overridden.code, JSON.parse(overridden.stdout)]).toEqual([1, { error: "Unauthorized" }]);
     } finally {
       rmSync(dir, { recursive: true, force: true });

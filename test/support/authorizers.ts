@@ -5,7 +5,7 @@
 import type { CognitoIdentityProviderClient } from "@aws-sdk/client-cognito-identity-provider";
 import { fromRestRequestEvent } from "../../lambda/adapters/rest-request";
 import { createAuthorizer, type Authorizer } from "../../lambda/core/authorizer";
-import { createLogger } from "../../lambda/core/logger";
+import { createDecisionLog } from "../../lambda/core/decision-log";
 import { createMfaLookup, type MfaLookup } from "../../lambda/core/mfa-lookup";
 import { createTokenVerifier } from "../../lambda/core/token-verifier";
 import { inMemoryJwksCache, testConfig, type SigningKey } from "./tokens";
@@ -20,7 +20,7 @@ export function offlineNoMfaAuthorizer({ key, env }: OfflineOptions): Authorizer
   return createAuthorizer({
     adapt: fromRestRequestEvent,
     verifyToken: createTokenVerifier(config, inMemoryJwksCache([key.publicJwk])),
-    logger: createLogger(config),
+    log: createDecisionLog(config),
   });
 }
 
@@ -35,6 +35,6 @@ export function offlineStrictAuthorizer({
     adapt: fromRestRequestEvent,
     verifyToken: createTokenVerifier(config, inMemoryJwksCache([key.publicJwk])),
     mfa: { lookup: lookup ?? createMfaLookup(config, { client }), enforce: config.enforceMfa },
-    logger: createLogger(config),
+    log: createDecisionLog(config),
   });
 }
