@@ -74,7 +74,7 @@ export function createAuthorizer(deps: AuthorizerDependencies): Authorizer {
         sub: token.sub,
         clientId: token.clientId,
         mfa: context.mfa,
-        latencyMs: performance.now() - started,
+        latencyMs: elapsedMs(started),
         coldStart: cold,
       });
       return result;
@@ -84,7 +84,7 @@ export function createAuthorizer(deps: AuthorizerDependencies): Authorizer {
         reason: error.reason,
         sub: token?.sub,
         clientId: token?.clientId,
-        latencyMs: performance.now() - started,
+        latencyMs: elapsedMs(started),
         coldStart: cold,
       };
       if (error instanceof UnauthorizedError) deps.log.decided({ decision: "unauthorized", ...fields, detail: error.detail });
@@ -93,3 +93,6 @@ export function createAuthorizer(deps: AuthorizerDependencies): Authorizer {
     }
   };
 }
+
+/** Milliseconds since `started`, to the microsecond: enough precision, and a short number to print. */
+const elapsedMs = (started: number): number => Math.round((performance.now() - started) * 1000) / 1000;

@@ -17,14 +17,21 @@ export function createJwksCache(timeoutMs: number): SimpleJwksCache {
   return new SimpleJwksCache({ fetcher: new JwksFetcher(timeoutMs), jwksParser: parseJwks });
 }
 
+/**
+ * Keeps only RSA keys for RS256 and pins `alg` on them, so aws-jwt-verify refuses a token with any other
+ * `alg` before it runs any crypto (it compares the token's alg with the key's), without a second decode.
+ */
 function parseJwks(body: ArrayBuffer): Jwks {
+  let jwks: Jwks;
   try {
-    const jwks = safeJsonParse(Buffer.from(body).toString("utf8"));
-    assertIsJwks(jwks);
-    return jwks;
+    const parsed = safeJsonParse(Buffer.from(body).toString("utf8"));
+    assertIsJwks(parsed);
+    jwks = parsed;
   } catch (cause) {
     throw new DependencyError("JWKS response is not a JSON Web Key Set", { cause });
   }
+  const keys = jwks.keys.filter((key) => key.kty === "RSA" && (key.alg ?? "RS256") === "RS256");
+  return { keys: keys.map((key) => ({ ...key, alg: "RS256" })) };
 }
 
 /**

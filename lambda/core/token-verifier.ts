@@ -88,11 +88,11 @@ export function createTokenVerifier(
   const verify = (jwt: string): AccessToken | Promise<AccessToken> => {
     let payload: JwtPayload | Promise<JwtPayload>;
     try {
-      // Canonical form, then RS256 only (Cognito's): refused before a key is looked up or any crypto runs.
+      // Canonical form: refused before any decoding or crypto.
       assertCanonicalJwt(jwt);
-      assertRs256(jwt);
-      // Signature, exp and nbf when present, issuer: synchronous while the key is cached (no promise hops
-      // on the hot path); the JWKS is fetched otherwise.
+      // Signature (RS256 only: the JWKS keeps only RS256 keys, and a token's alg must match its key's),
+      // exp and nbf when present, issuer: synchronous while the key is cached (no promise hops on the
+      // hot path); the JWKS is fetched otherwise.
       payload = verifier.verifySync(jwt);
     } catch (error) {
       if (!(error instanceof JwksNotAvailableInCacheError || error instanceof KidNotFoundInJwksError)) throw asAuthorizerError(error);
@@ -123,12 +123,6 @@ export function createTokenVerifier(
   };
 }
 
-function assertRs256(jwt: string): void {
-  const header: unknown = JSON.parse(Buffer.from(jwt.slice(0, jwt.indexOf(".")), "base64url").toString("utf8"));
-  const alg = header !== null && typeof header === "object" ? (header as { alg?: unknown }).alg : undefined;
-  if (alg !== "RS256") throw new UnauthorizedError("invalid_signature", "token alg is not RS256");
-}
-
 function invalidClaim(detail: string): UnauthorizedError {
   return new UnauthorizedError("invalid_claims", detail);
 }
@@ -138,7 +132,6 @@ function asAuthorizerError(error: unknown): AuthorizerError {
   if (error instanceof AuthorizerError) return error;
   const reason = refusalReason(error);
   if (reason !== undefined) return new UnauthorizedError(reason, (error as Error).message);
-  if (error instanceof SyntaxError) return new UnauthorizedError("malformed_token", "token header is not JSON");
   // Anything else (a key the JWKS served that crypto cannot use, a library misconfiguration) is ours to fix: fail closed.
   return new DependencyError("token verification failed", { cause: error });
 }

@@ -1,5 +1,5 @@
 import { JwtVerifier } from "aws-jwt-verify/jwt-verifier";
-import { createHmac, randomUUID } from "node:crypto";
+import { createHmac, randomUUID, sign } from "node:crypto";
 import { DependencyError, UnauthorizedError, type ReasonCode } from "../../lambda/core/errors";
 import { createTokenVerifier, type AccessToken, type TokenVerifier } from "../../lambda/core/token-verifier";
 import {
@@ -91,7 +91,7 @@ describe("createTokenVerifier", () => {
       "invalid_signature",
     ],
     ["a header that is not JSON", () => `${base64url("{not json")}.${claimsSegment()}.c2ln`, "malformed_token"],
-    ["a header that is JSON but not an object", () => `${base64url("[1]")}.${claimsSegment()}.c2ln`, "invalid_signature"],
+    ["a header that is JSON but not an object", () => `${base64url("[1]")}.${claimsSegment()}.c2ln`, "malformed_token"],
     ["a payload that is not JSON", () => `${header({ alg: "RS256", kid: key.kid })}.${base64url("nope")}.c2ln`, "malformed_token"],
     ["an expired token", () => signToken(accessClaims({ exp: now() - 1 }), key), "token_expired"],
     ["a token not yet valid", () => signToken(accessClaims({ nbf: now() + 60 }), key), "token_expired"],
@@ -205,6 +205,18 @@ describe("createTokenVerifier fetching the JWKS", () => {
 
     server.behave({ kind: "keys", keys: [key.publicJwk] });
     await expect(verify(signToken(accessClaims(), key))).resolves.toBeDefined();
+  });
+
+  it("trusts only RS256: a key served without alg still refuses RS384, and non-RSA keys are ignored", async () => {
+    const { alg: _alg, ...withoutAlg } = key.publicJwk;
+    server.behave({ kind: "keys", keys: [withoutAlg, { kty: "EC", crv: "P-256", x: "AA", y: "AA", kid: "ec-1" }] });
+    const verify = verifierFor();
+    const rs384 = `${base64url(JSON.stringify({ alg: "RS384", kid: key.kid }))}.${base64url(JSON.stringify(accessClaims()))}`;
+    const signed = `${rs384}.${sign("RSA-SHA384", Buffer.from(rs384), key.privateKey).toString("base64url")}`;
+
+    await expect(verify(signToken(accessClaims(), key))).resolves.toBeDefined();
+    expect((await refusal(verify, signed)).reason).toBe("invalid_signature");
+    expect((await refusal(verify, signToken(accessClaims(), key, { alg: "ES256", kid: "ec-1" }))).reason).toBe("invalid_signature");
   });
 
   it("fails closed when nothing listens", async () => {
