@@ -71,8 +71,9 @@ export function createTokenVerifier(
     } catch (error) {
       throw asAuthorizerError(error);
     }
-    // aws-jwt-verify accepts a token without exp; a Cognito access token always has one.
+    // aws-jwt-verify accepts a token without exp, and one at its exp second; a token is valid only before it.
     if (typeof payload.exp !== "number") throw invalidClaim("token has no exp claim");
+    if (payload.exp * 1000 <= Date.now()) throw new UnauthorizedError("token_expired", "token expired");
     if (typeof payload.sub !== "string" || !UUID.test(payload.sub)) throw invalidClaim("sub is missing or not a UUID");
     if (typeof payload.username !== "string" || payload.username === "") throw invalidClaim("username is missing");
     return {

@@ -125,6 +125,17 @@ describe("createTokenVerifier", () => {
     expect(error.reason).toBe(reason);
   });
 
+  it("refuses a token at its exp second, which aws-jwt-verify would still accept", async () => {
+    const exp = now() + 60;
+    const token = signToken(accessClaims({ exp }), key);
+    const clock = jest.spyOn(Date, "now").mockReturnValue(exp * 1000);
+    try {
+      expect((await refusal(offlineVerifier(), token)).reason).toBe("token_expired");
+    } finally {
+      clock.mockRestore();
+    }
+  });
+
   it("refuses every token when the key set is empty", async () => {
     const error = await refusal(offlineVerifier([]), signToken(accessClaims(), key));
 
