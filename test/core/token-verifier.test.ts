@@ -1,3 +1,4 @@
+import { SimpleJwksCache } from "aws-jwt-verify/jwk";
 import { JwtVerifier } from "aws-jwt-verify/jwt-verifier";
 import { createHmac, randomUUID, sign } from "node:crypto";
 import { DependencyError, UnauthorizedError, type ReasonCode } from "../../lambda/core/errors";
@@ -240,6 +241,36 @@ describe("createTokenVerifier fetching the JWKS", () => {
     server.behave({ kind: "keys", keys: [{ ...key.publicJwk, n: "" }] });
 
     await expect(verifierFor()(signToken(accessClaims(), key))).rejects.toBeInstanceOf(DependencyError);
+  });
+});
+
+describe("after an unknown kid", () => {
+  afterEach(() => jest.useRealTimers());
+
+  it("refuses that kid for aws-jwt-verify's 10 s back-off, then accepts it once the JWKS has it", async () => {
+    jest.useFakeTimers({ doNotFake: ["Date", "performance", "nextTick", "queueMicrotask", "setImmediate"] });
+    const rotated = createSigningKey("key-2");
+    let keys: object[] = [key.publicJwk];
+    let fetches = 0;
+    const jwksCache = new SimpleJwksCache({
+      fetcher: {
+        fetch: async () => {
+          fetches++;
+          return new TextEncoder().encode(JSON.stringify({ keys })).buffer as ArrayBuffer;
+        },
+      },
+    });
+    const verify = asAsync(createTokenVerifier(testConfig(), jwksCache));
+    const token = signToken(accessClaims(), rotated);
+
+    expect((await refusal(verify, token)).reason).toBe("invalid_signature");
+    keys = [key.publicJwk, rotated.publicJwk];
+    expect((await refusal(verify, token)).reason).toBe("invalid_signature"); // still backing off: no fetch
+    expect(fetches).toBe(1);
+
+    jest.advanceTimersByTime(10_000);
+    await expect(verify(token)).resolves.toMatchObject({ clientId: CLIENT_ID });
+    expect(fetches).toBe(2);
   });
 });
 
