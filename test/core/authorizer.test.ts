@@ -1,6 +1,8 @@
 import {
   AdminGetUserCommand,
   CognitoIdentityProviderClient,
+  GetUserCommand,
+  NotAuthorizedException,
   TooManyRequestsException,
   type AdminGetUserCommandOutput,
 } from "@aws-sdk/client-cognito-identity-provider";
@@ -24,11 +26,14 @@ beforeEach(() => {
 });
 afterEach(() => logs.restore());
 
-/** A signed-in user: their token, and what AdminGetUser says about them (`null`: no MFA list at all). */
+/**
+ * A signed-in user: their token, and what Cognito says about them (`null`: no MFA list at all), through
+ * AdminGetUser (MFA_LOOKUP=admin) and GetUser with their token (MFA_LOOKUP=token), which refuses a disabled user.
+ */
 function caller(mfa: string[] | null = ["SOFTWARE_TOKEN_MFA"], fields: Partial<AdminGetUserCommandOutput> = {}) {
   const sub = randomUUID();
   const token = signToken(accessClaims({ sub, username: sub }), key);
-  cognito.on(AdminGetUserCommand, { Username: sub }).resolves({
+  const user = {
     Username: sub,
     Enabled: true,
     UserAttributes: [
@@ -37,11 +42,17 @@ function caller(mfa: string[] | null = ["SOFTWARE_TOKEN_MFA"], fields: Partial<A
     ],
     UserMFASettingList: mfa ?? undefined,
     ...fields,
-  });
+  };
+  cognito.on(AdminGetUserCommand, { Username: sub }).resolves(user);
+  const { Enabled, ...withoutEnabled } = user;
+  if (Enabled) cognito.on(GetUserCommand, { AccessToken: token }).resolves(withoutEnabled);
+  else cognito.on(GetUserCommand, { AccessToken: token }).rejects(new NotAuthorizedException({ message: "User is disabled.", $metadata: {} }));
   return { sub, token, event: restRequestEvent({ authorization: bearer(token) }) };
 }
 
-const strict = (env?: Record<string, string>) => offlineStrictAuthorizer({ key, client, env });
+/** The decision table holds for both ways of reading MFA status. */
+let lookupMode = "admin";
+const strict = (env?: Record<string, string>) => offlineStrictAuthorizer({ key, client, env: { MFA_LOOKUP: lookupMode, ...env } });
 const noMfa = () => offlineNoMfaAuthorizer({ key });
 
 function policy(principalId: string, effect: "Allow" | "Deny", context: Record<string, unknown>): APIGatewayAuthorizerResult {
@@ -55,7 +66,11 @@ function policy(principalId: string, effect: "Allow" | "Deny", context: Record<s
   } as APIGatewayAuthorizerResult;
 }
 
-describe("the decision table", () => {
+describe.each(["admin", "token"])("the decision table (MFA_LOOKUP=%s)", (mode) => {
+  beforeAll(() => {
+    lookupMode = mode;
+  });
+
   it("strict: a valid token of an enrolled user → Allow, with the identity, mfa and email in the context", async () => {
     const { sub, event } = caller();
 
@@ -105,7 +120,8 @@ describe("the decision table", () => {
 
   it("strict: Cognito throttling → a non-Unauthorized error (500), never an Allow", async () => {
     const { event } = caller();
-    cognito.on(AdminGetUserCommand).rejects(new TooManyRequestsException({ message: "Rate exceeded", $metadata: {} }));
+    const throttled = new TooManyRequestsException({ message: "Rate exceeded", $metadata: {} });
+    cognito.on(AdminGetUserCommand).rejects(throttled).on(GetUserCommand).rejects(throttled);
 
     const error = await strict()(event).catch((thrown: unknown) => thrown);
 
@@ -151,6 +167,10 @@ describe("the decision table", () => {
 });
 
 describe("the decision log", () => {
+  beforeAll(() => {
+    lookupMode = "admin";
+  });
+
   it("writes one line per decision with the reason code, never the token", async () => {
     const enrolled = caller();
     const unenrolled = caller([]);

@@ -20,6 +20,8 @@ let dataDir: string;
 let clientId: string;
 let strictProcess: LambdaProcess;
 let noMfaProcess: LambdaProcess;
+/** The strict bundle with MFA_LOOKUP=token: GetUser with the caller's own token, no IAM permission needed. */
+let tokenModeProcess: LambdaProcess;
 
 /** Invokes a bundle with a REST REQUEST event carrying the token; a thrown error comes back as an Error with its message. */
 async function authorize(lambda: LambdaProcess, token: string): Promise<APIGatewayAuthorizerResult> {
@@ -28,6 +30,7 @@ async function authorize(lambda: LambdaProcess, token: string): Promise<APIGatew
   return result;
 }
 const strict = (token: string) => authorize(strictProcess, token);
+const strictByToken = (token: string) => authorize(tokenModeProcess, token);
 const noMfa = (token: string) => authorize(noMfaProcess, token);
 const effect = (result: APIGatewayAuthorizerResult) => result.policyDocument.Statement[0].Effect;
 
@@ -52,11 +55,15 @@ beforeAll(async () => {
     AWS_SECRET_ACCESS_KEY: LOCAL_CREDENTIALS.secretAccessKey,
     POWERTOOLS_LOG_LEVEL: "SILENT",
   };
-  [strictProcess, noMfaProcess] = await Promise.all([startLambdaProcess("strict", env), startLambdaProcess("no-mfa", env)]);
+  [strictProcess, noMfaProcess, tokenModeProcess] = await Promise.all([
+    startLambdaProcess("strict", env),
+    startLambdaProcess("no-mfa", env),
+    startLambdaProcess("strict", { ...env, MFA_LOOKUP: "token" }),
+  ]);
 });
 
 afterAll(async () => {
-  await Promise.all([strictProcess?.stop(), noMfaProcess?.stop(), local?.stop()]);
+  await Promise.all([strictProcess?.stop(), noMfaProcess?.stop(), tokenModeProcess?.stop(), local?.stop()]);
   rmSync(dataDir, { recursive: true, force: true });
 });
 
@@ -111,6 +118,28 @@ describe("a user's way to MFA, request by request", () => {
     await disableUser(local, user.username);
 
     await expect(strict(enrolledToken)).rejects.toThrow(new Error("Unauthorized"));
+  });
+});
+
+describe("the same way with MFA_LOOKUP=token (GetUser with the caller's token)", () => {
+  it("denies before enrolment, allows after, and denies again once TOTP is removed", async () => {
+    const user = await newUser();
+    expect(effect(await strictByToken(user.accessToken))).toBe("Deny");
+
+    const secret = await enrolTotp(local.client, user.accessToken);
+    const enrolled = (await signIn(local.client, clientId, user.email, PASSWORD, secret)).AccessToken!;
+    const allowed = await strictByToken(enrolled);
+    expect(effect(allowed)).toBe("Allow");
+    expect(allowed.context).toMatchObject({ mfa: "true", email: user.email });
+
+    await removeTotp(local.client, enrolled);
+    expect(effect(await strictByToken(enrolled))).toBe("Deny");
+  });
+
+  it("refuses an ID token", async () => {
+    const { idToken } = await newUser();
+
+    await expect(strictByToken(idToken)).rejects.toThrow(new Error("Unauthorized"));
   });
 });
 

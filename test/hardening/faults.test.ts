@@ -152,6 +152,25 @@ describe("JWKS faults fail closed within JWKS_TIMEOUT_MS", () => {
   });
 });
 
+describe("MFA_LOOKUP=token against what cognito-local cannot show", () => {
+  it.each(["Access Token has been revoked", "User is disabled."])("refuses with a 401 when Cognito answers NotAuthorizedException: %s", async (message) => {
+    const authorizer = strictAuthorizer({ MFA_LOOKUP: "token" });
+    const { event } = userWithToken();
+    server.behaveAsCognito({ kind: "error", type: "NotAuthorizedException", message });
+
+    await expect(authorizer(event)).rejects.toThrow(new Error("Unauthorized"));
+    expect(logs.records().at(-1)).toMatchObject({ decision: "unauthorized", reason: "token_revoked" });
+  });
+
+  it("fails closed on throttling like the admin lookup", async () => {
+    const authorizer = strictAuthorizer({ MFA_LOOKUP: "token" });
+    const { event } = userWithToken();
+    server.behaveAsCognito({ kind: "status", status: 500 });
+
+    await expect(authorizer(event)).rejects.toBeInstanceOf(DependencyError);
+  });
+});
+
 describe("MFA removal and disabling bite", () => {
   it("on the very next request with the default TTL of 0", async () => {
     const authorizer = strictAuthorizer();
