@@ -15,5 +15,5 @@ export const handler: (event: APIGatewayRequestAuthorizerEvent) => Promise<APIGa
   createAuthorizer({
     adapt: fromRestRequestEvent,
     verifyToken: createTokenVerifier(config),
-    log: createDecisionLog(config),
+    log: createDecisionLog(config, "no-mfa"),
   });

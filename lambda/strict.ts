@@ -17,5 +17,5 @@ export const handler: (event: APIGatewayRequestAuthorizerEvent) => Promise<APIGa
     adapt: fromRestRequestEvent,
     verifyToken: createTokenVerifier(config),
     mfa: { lookup: createMfaLookup(config), enforce: config.enforceMfa },
-    log: createDecisionLog(config),
+    log: createDecisionLog(config, "strict"),
   });

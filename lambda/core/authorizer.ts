@@ -33,8 +33,15 @@ export const MFA_REQUIRED_MESSAGE = "MFA enrolment required";
 export function createAuthorizer(deps: AuthorizerDependencies): Authorizer {
   let coldStart = true;
 
-  const decide = async (request: AuthorizationRequest, token: AccessToken, mfa: NonNullable<AuthorizerDependencies["mfa"]>) => {
+  const decide = async (
+    request: AuthorizationRequest,
+    token: AccessToken,
+    mfa: NonNullable<AuthorizerDependencies["mfa"]>,
+    timing: { mfaLookupMs?: number },
+  ) => {
+    const lookupStarted = performance.now();
     const status = await mfa.lookup(token, request.token);
+    timing.mfaLookupMs = elapsedMs(lookupStarted);
     const context: PolicyContext = {
       sub: token.sub,
       username: token.username,
@@ -57,6 +64,7 @@ export function createAuthorizer(deps: AuthorizerDependencies): Authorizer {
     const cold = coldStart;
     coldStart = false;
     let token: AccessToken | undefined;
+    const timing: { mfaLookupMs?: number } = {};
     try {
       const request = deps.adapt(event);
       const verified = deps.verifyToken(request.token);
@@ -66,15 +74,16 @@ export function createAuthorizer(deps: AuthorizerDependencies): Authorizer {
         deps.mfa === undefined
           ? // This handler does not look, so it never vouches for MFA.
             buildPolicy(token.sub, "Allow", request.resource, { sub: token.sub, username: token.username, clientId: token.clientId, mfa: "false" })
-          : await decide(request, token, deps.mfa);
+          : await decide(request, token, deps.mfa, timing);
       const context = result.context as PolicyContext;
       deps.log.decided({
         decision: result.policyDocument.Statement[0].Effect === "Allow" ? "allow" : "deny",
-        reason: context.reason,
+        reason: context.reason as string | undefined,
         sub: token.sub,
         clientId: token.clientId,
         mfa: context.mfa,
         latencyMs: elapsedMs(started),
+        mfaLookupMs: timing.mfaLookupMs,
         coldStart: cold,
       });
       return result;
@@ -85,6 +94,7 @@ export function createAuthorizer(deps: AuthorizerDependencies): Authorizer {
         sub: token?.sub,
         clientId: token?.clientId,
         latencyMs: elapsedMs(started),
+        mfaLookupMs: timing.mfaLookupMs,
         coldStart: cold,
       };
       if (error instanceof UnauthorizedError) deps.log.decided({ decision: "unauthorized", ...fields, detail: error.detail });

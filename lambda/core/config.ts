@@ -1,4 +1,3 @@
-import { CognitoJwtVerifier } from "aws-jwt-verify/cognito-verifier";
 import { DEFAULTS, LIMITS } from "./defaults";
 import { ConfigurationError } from "./errors";
 
@@ -47,8 +46,7 @@ const ENDPOINT_VARIABLE = "AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER";
 /** Reads and validates the configuration; throws a {@link ConfigurationError} naming the first bad variable. */
 export function loadConfig(env: Env): Config {
   const userPoolId = required(env, "USER_POOL_ID");
-  const region = userPoolId.split("_")[0];
-  const { issuer, jwksUri: cognitoJwksUri } = parseUserPoolId(userPoolId);
+  const { region, issuer, jwksUri: cognitoJwksUri } = parseUserPoolId(userPoolId);
   const cognitoEndpoint = loopbackEndpoint(env);
   return Object.freeze({
     userPoolId,
@@ -80,12 +78,15 @@ function required(env: Env, name: string): string {
   return raw;
 }
 
-function parseUserPoolId(userPoolId: string): { issuer: string; jwksUri: string } {
-  try {
-    return CognitoJwtVerifier.parseUserPoolId(userPoolId);
-  } catch {
-    throw new ConfigurationError("USER_POOL_ID", `must look like eu-west-2_AbCdEf123, got "${userPoolId}"`);
-  }
+/** aws-jwt-verify's pattern for a pool id (CognitoJwtVerifier.USER_POOL_ID_REGEX): `<region>_<id>`. */
+const USER_POOL_ID = /^((?:eusc-[a-z]{2}|[a-z]{2})-(?:gov-)?[a-z]+-\d)_[a-zA-Z0-9]+$/;
+
+/** The pool's regional issuer and JWKS, as Cognito publishes them. */
+function parseUserPoolId(userPoolId: string): { region: string; issuer: string; jwksUri: string } {
+  const match = USER_POOL_ID.exec(userPoolId);
+  if (match === null) throw new ConfigurationError("USER_POOL_ID", `must look like eu-west-2_AbCdEf123, got "${userPoolId}"`);
+  const issuer = `https://cognito-idp.${match[1]}.amazonaws.com/${userPoolId}`;
+  return { region: match[1], issuer, jwksUri: `${issuer}/.well-known/jwks.json` };
 }
 
 function clientIds(env: Env): string[] {

@@ -25,6 +25,8 @@ export type ReasonCode =
   | "mfa_enrolment_required"
   /** The JWKS or Cognito failed, timed out or answered garbage. */
   | "dependency_failure"
+  /** Cognito refused the MFA lookup for its request rate (TooManyRequestsException): fails closed like a failure. */
+  | "cognito_throttled"
   /** The function received an event it is not built for (a deployment mistake). */
   | "unsupported_event"
   /** A bug: something failed that no other code describes. Fails closed like a dependency failure. */
@@ -67,8 +69,8 @@ Object.defineProperty(UnauthorizedError.prototype, "name", { value: "Unauthorize
 export class DependencyError extends AuthorizerError {
   override readonly name = "DependencyError";
 
-  constructor(message: string, options?: ErrorOptions) {
-    super(message, "dependency_failure", options);
+  constructor(message: string, options?: ErrorOptions & { reason?: "cognito_throttled" }) {
+    super(message, options?.reason ?? "dependency_failure", options);
   }
 }
 

@@ -130,6 +130,8 @@ function asAuthorizerError(error: unknown): AuthorizerError {
     // Only GetUser (MFA_LOOKUP=token) says this about the caller: a revoked token or a disabled user.
     return new UnauthorizedError("token_revoked", `Cognito refused the token: ${error.message}`);
   }
-  if (error instanceof TooManyRequestsException) return new DependencyError("Cognito throttled the MFA lookup", { cause: error });
+  if (error instanceof TooManyRequestsException) {
+    return new DependencyError("Cognito throttled the MFA lookup", { cause: error, reason: "cognito_throttled" });
+  }
   return new DependencyError("MFA lookup failed", { cause: error });
 }

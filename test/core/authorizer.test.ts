@@ -166,6 +166,42 @@ describe.each(["admin", "token"])("the decision table (MFA_LOOKUP=%s)", (mode) =
   });
 });
 
+describe("the decision metrics (CloudWatch embedded metric format)", () => {
+  beforeAll(() => {
+    lookupMode = "admin";
+  });
+
+  it("counts each decision by name, with its reason as a dimension, latency and cold start", async () => {
+    const authorizer = strict();
+    await authorizer(caller().event);
+    await authorizer(caller([]).event);
+    await authorizer(restRequestEvent()).catch(() => undefined);
+    cognito.on(AdminGetUserCommand).rejects(new TooManyRequestsException({ message: "Rate exceeded", $metadata: {} }));
+    const stranger = randomUUID();
+    await authorizer(restRequestEvent({ authorization: bearer(signToken(accessClaims({ sub: stranger, username: stranger }), key)) })).catch(
+      () => undefined,
+    );
+
+    const metrics = logs.records().filter((r) => r._aws !== undefined);
+    expect(metrics.map((m) => (m._aws as { CloudWatchMetrics: Array<{ Metrics: Array<{ Name: string }> }> }).CloudWatchMetrics[0].Metrics.map((x) => x.Name))).toEqual([
+      ["Allow", "Latency", "ColdStart", "MfaLookupLatency"],
+      ["Deny", "Latency", "MfaLookupLatency"],
+      ["Unauthorized", "Latency"],
+      ["Error", "Latency", "CognitoThrottle"],
+    ]);
+    expect(metrics[1]).toMatchObject({ Deny: 1, reason: "mfa_enrolment_required", handler: "strict" });
+    expect(metrics[2]).toMatchObject({ Unauthorized: 1, reason: "missing_token" });
+    expect(metrics[3]).toMatchObject({ Error: 1, CognitoThrottle: 1, reason: "cognito_throttled" });
+    for (const m of metrics) {
+      const [directive] = (m._aws as { CloudWatchMetrics: Array<{ Namespace: string; Dimensions: string[][] }> }).CloudWatchMetrics;
+      expect(directive.Namespace).toBe("CognitoMfaAuthorizer");
+      // Every dimension and every declared metric is present in the document, as EMF requires.
+      for (const key of directive.Dimensions.flat()) expect(m).toHaveProperty(key);
+      expect(typeof (m._aws as { Timestamp: number }).Timestamp).toBe("number");
+    }
+  });
+});
+
 describe("the decision log", () => {
   beforeAll(() => {
     lookupMode = "admin";
@@ -183,7 +219,8 @@ describe("the decision log", () => {
     cognito.on(AdminGetUserCommand).rejects(new Error("boom"));
     await authorizer(enrolled.event).catch(() => undefined);
 
-    const records = logs.records();
+    // Log lines only (a failure also writes a metrics-only line).
+    const records = logs.records().filter((r) => r.message === "decision");
     expect(records.map((r) => [r.level, r.decision, r.reason])).toEqual([
       ["INFO", "allow", undefined],
       ["INFO", "deny", "mfa_enrolment_required"],
@@ -198,9 +235,15 @@ describe("the decision log", () => {
     }
   });
 
-  it("logs nothing below the configured level", async () => {
+  it("keeps only the metrics below INFO, and writes nothing when SILENT", async () => {
     await offlineStrictAuthorizer({ key, client, env: { POWERTOOLS_LOG_LEVEL: "ERROR" } })(caller().event);
+    await offlineStrictAuthorizer({ key, client, env: { POWERTOOLS_LOG_LEVEL: "SILENT" } })(caller().event);
 
-    expect(logs.lines).toEqual([]);
+    expect(logs.records()).toEqual([
+      expect.objectContaining({ service: "cognito-mfa-authorizer", handler: "strict", decision: "allow", Allow: 1 }),
+    ]);
+    expect(logs.records()[0]).not.toHaveProperty("message");
+    expect(logs.records()[0]).not.toHaveProperty("sub");
   });
+
 });

@@ -57,6 +57,7 @@ const mutation = fc.oneof(
 type Mutation = typeof mutation extends fc.Arbitrary<infer M> ? M : never;
 
 function mutate(token: string, m: Mutation): string {
+  if (token === "") return m.kind === "insert" ? m.char : token;
   const at = "at" in m ? m.at % Math.max(token.length, 1) : 0;
   switch (m.kind) {
     case "replace":

@@ -20,7 +20,7 @@ export function offlineNoMfaAuthorizer({ key, env }: OfflineOptions): Authorizer
   return createAuthorizer({
     adapt: fromRestRequestEvent,
     verifyToken: createTokenVerifier(config, inMemoryJwksCache([key.publicJwk])),
-    log: createDecisionLog(config),
+    log: createDecisionLog(config, "no-mfa"),
   });
 }
 
@@ -35,6 +35,6 @@ export function offlineStrictAuthorizer({
     adapt: fromRestRequestEvent,
     verifyToken: createTokenVerifier(config, inMemoryJwksCache([key.publicJwk])),
     mfa: { lookup: lookup ?? createMfaLookup(config, { client }), enforce: config.enforceMfa },
-    log: createDecisionLog(config),
+    log: createDecisionLog(config, "strict"),
   });
 }
