@@ -37,7 +37,7 @@ export interface CognitoMfaAuthorizerStackProps extends StackProps {
   readonly accessTokenValidity?: Duration;
   /** OAuth flows for the app client (hosted UI). @default - OAuth off */
   readonly oAuth?: OAuthSettings;
-  /** Settings of the authorizers (MFA cache, lookup mode, memory, result cache TTLs…). @default - the construct's defaults */
+  /** Settings of the authorizers (MFA cache, lookup mode, memory, result cache TTLs…). @default - the construct's defaults, with alarms on */
   readonly authorizers?: Omit<MfaAuthorizersProps, "userPool" | "userPoolClients">;
 }
 
@@ -83,6 +83,7 @@ export class CognitoMfaAuthorizerStack extends Stack {
     });
 
     this.authorizers = new MfaAuthorizers(this, "Authorizers", {
+      alarms: true,
       ...props.authorizers,
       userPool: this.userPool,
       userPoolClients: [this.client],

@@ -4,6 +4,8 @@ import type { IUserPool, IUserPoolClient } from "aws-cdk-lib/aws-cognito";
 import type { Architecture, IFunction, Runtime, Tracing } from "aws-cdk-lib/aws-lambda";
 import type { RetentionDays } from "aws-cdk-lib/aws-logs";
 import { Construct } from "constructs";
+import { Alarm, ComparisonOperator, Metric, Stats, TreatMissingData } from "aws-cdk-lib/aws-cloudwatch";
+import { METRIC_NAMESPACE, SERVICE_NAME } from "../lambda/core/telemetry-names";
 import { DEFAULTS, LIMITS } from "../lambda/core/defaults";
 import { bundledFunction } from "./bundled-function";
 
@@ -61,6 +63,13 @@ export interface MfaAuthorizersProps {
   readonly logLevel?: "TRACE" | "DEBUG" | "INFO" | "WARN" | "ERROR" | "CRITICAL" | "SILENT";
   /** @default Tracing.DISABLED */
   readonly tracing?: Tracing;
+  /**
+   * CloudWatch alarms on the authorizers' own metrics: any 500 (JWKS or Cognito failure, wrong event) of either
+   * function, and any Cognito throttling of strict, within 5 minutes. Expected 401s do not count (Lambda's
+   * `Errors` metric would count them). Add actions through `alarms`.
+   * @default false
+   */
+  readonly alarms?: boolean;
 }
 
 /**
@@ -74,6 +83,8 @@ export class MfaAuthorizers extends Construct {
   readonly noMfa: RequestAuthorizer;
   readonly strictFunction: IFunction;
   readonly noMfaFunction: IFunction;
+  /** The alarms, when `alarms` is on: attach your SNS topic or other actions to them. */
+  readonly alarms: readonly Alarm[];
 
   constructor(scope: Construct, id: string, props: MfaAuthorizersProps) {
     super(scope, id);
@@ -113,7 +124,32 @@ export class MfaAuthorizers extends Construct {
     this.noMfaFunction = noMfaFunction;
     this.strict = requestAuthorizer(this, "StrictAuthorizer", strictFunction, props.strictResultsCacheTtl);
     this.noMfa = requestAuthorizer(this, "NoMfaAuthorizer", noMfaFunction, props.noMfaResultsCacheTtl);
+    this.alarms = props.alarms
+      ? [
+          alarmOn(this, "StrictErrors", "Error", "strict", "The strict authorizer answered 500 (JWKS or Cognito failure, or a wrong event)"),
+          alarmOn(this, "NoMfaErrors", "Error", "no-mfa", "The no-MFA authorizer answered 500 (JWKS failure, or a wrong event)"),
+          alarmOn(this, "CognitoThrottles", "CognitoThrottle", "strict", "Cognito throttled strict MFA lookups: requests failed closed (see README, Capacity)"),
+        ]
+      : [];
   }
+}
+
+/** Sum of one of the authorizer's EMF metrics over 5 minutes, alarming from the first occurrence. */
+function alarmOn(scope: Construct, id: string, metricName: string, handler: "strict" | "no-mfa", description: string): Alarm {
+  const metric = new Metric({
+    namespace: METRIC_NAMESPACE,
+    metricName,
+    dimensionsMap: { service: SERVICE_NAME, handler },
+    statistic: Stats.SUM,
+    period: Duration.minutes(5),
+  });
+  return metric.createAlarm(scope, id, {
+    alarmDescription: description,
+    threshold: 1,
+    evaluationPeriods: 1,
+    comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+    treatMissingData: TreatMissingData.NOT_BREACHING,
+  });
 }
 
 function requestAuthorizer(scope: Construct, id: string, handler: IFunction, ttl = Duration.seconds(0)): RequestAuthorizer {

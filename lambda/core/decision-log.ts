@@ -1,9 +1,7 @@
 import { Logger } from "@aws-lambda-powertools/logger";
 import { LOG_LEVEL_SEVERITY, type Config } from "./config";
+import { METRIC_NAMESPACE, SERVICE_NAME } from "./telemetry-names";
 
-export const SERVICE_NAME = "cognito-mfa-authorizer";
-/** The CloudWatch namespace of the metrics (see README, "Operations"). */
-export const METRIC_NAMESPACE = "CognitoMfaAuthorizer";
 
 /** The fields of one decision line: never the token or the event, only what was decided about whom. */
 export type DecisionFields = Readonly<{

@@ -105,6 +105,10 @@ describe("the API", () => {
     expect(JSON.stringify(template.toJSON())).not.toMatch(/"DataTraceEnabled":true/);
   });
 
+  it("turns the authorizers' alarms on", () => {
+    template.resourceCountIs("AWS::CloudWatch::Alarm", 3);
+  });
+
   it("outputs the API URL, the pool id and the client id", () => {
     template.hasOutput("ApiUrl", {});
     template.hasOutput("UserPoolId", { Value: { Ref: Match.stringLikeRegexp("UserPool") } });

@@ -126,6 +126,28 @@ describe("MfaAuthorizers", () => {
     expect(build(settings)).toThrow(message);
   });
 
+  it("creates no alarms unless asked", () => {
+    template.resourceCountIs("AWS::CloudWatch::Alarm", 0);
+  });
+
+  it("alarms on any 500 of either function and any Cognito throttling, from the functions' own metrics", () => {
+    const alarmed = synth({ alarms: true });
+
+    alarmed.resourceCountIs("AWS::CloudWatch::Alarm", 3);
+    for (const [metric, handler] of [["Error", "strict"], ["Error", "no-mfa"], ["CognitoThrottle", "strict"]]) {
+      alarmed.hasResourceProperties("AWS::CloudWatch::Alarm", {
+        Namespace: "CognitoMfaAuthorizer",
+        MetricName: metric,
+        Dimensions: Match.arrayWith([{ Name: "handler", Value: handler }, { Name: "service", Value: "cognito-mfa-authorizer" }]),
+        Statistic: "Sum",
+        Period: 300,
+        Threshold: 1,
+        ComparisonOperator: "GreaterThanOrEqualToThreshold",
+        TreatMissingData: "notBreaching",
+      });
+    }
+  });
+
   it("refuses an empty client list", () => {
     const stack = new Stack(new App(), "Empty");
     const userPool = new UserPool(stack, "Pool");
