@@ -23,6 +23,15 @@ export interface DecisionLog {
 }
 
 const DECISION_METRIC = { allow: "Allow", deny: "Deny", unauthorized: "Unauthorized", error: "Error" } as const;
+const DECISION_INDEX = { allow: 0, deny: 1, unauthorized: 2, error: 3 } as const;
+
+/** The EMF directive for one shape of decision: which metrics it carries, and whether `reason` is a dimension. */
+function directive(decision: string, shape: number): string {
+  const names = [decision, "Latency", ...(shape & 4 ? ["ColdStart"] : []), ...(shape & 8 ? ["MfaLookupLatency"] : []), ...(shape & 16 ? ["CognitoThrottle"] : [])];
+  const dimensions = shape & 32 ? [["service", "handler"], ["service", "handler", "reason"]] : [["service", "handler"]];
+  const metrics = names.map((Name) => ({ Name, Unit: Name.endsWith("Latency") ? "Milliseconds" : "Count" }));
+  return JSON.stringify([{ Namespace: METRIC_NAMESPACE, Dimensions: dimensions, Metrics: metrics }]);
+}
 
 /**
  * Decisions are on the hot path of every request: their line is written directly, in the shape of
@@ -36,27 +45,21 @@ export function createDecisionLog(config: Pick<Config, "logLevel">, handler: "st
   const logger = new Logger({ serviceName: SERVICE_NAME, logLevel: config.logLevel });
   const decisionsLogged = LOG_LEVEL_SEVERITY[config.logLevel] <= LOG_LEVEL_SEVERITY.INFO;
   const metricsWritten = config.logLevel !== "SILENT";
-  const directives = new Map<string, string>();
+  const directives: string[] = [];
   // Formatting a date is a good part of a line's cost; requests in the same millisecond share it.
   let lastMs = 0;
   let timestamp = "";
 
-  /** The metric values, then the `_aws` directive declaring them (a handful of combinations, each built once). */
+  /** The metric values, then the `_aws` directive declaring them (a few dozen combinations, each built once). */
   const metrics = (fields: DecisionFields, now: number): string => {
-    const names = [DECISION_METRIC[fields.decision], "Latency"];
-    let values = `,"${names[0]}":1,"Latency":${fields.latencyMs}`;
-    if (fields.coldStart) (names.push("ColdStart"), (values += ',"ColdStart":1'));
-    if (fields.mfaLookupMs !== undefined) (names.push("MfaLookupLatency"), (values += `,"MfaLookupLatency":${fields.mfaLookupMs}`));
-    if (fields.reason === "cognito_throttled") (names.push("CognitoThrottle"), (values += ',"CognitoThrottle":1'));
-    const key = `${names}${fields.reason !== undefined}`;
-    let declared = directives.get(key);
-    if (declared === undefined) {
-      const dimensions = [["service", "handler"], ...(fields.reason === undefined ? [] : [["service", "handler", "reason"]])];
-      const list = names.map((Name) => ({ Name, Unit: Name.endsWith("Latency") ? "Milliseconds" : "Count" }));
-      declared = JSON.stringify([{ Namespace: METRIC_NAMESPACE, Dimensions: dimensions, Metrics: list }]);
-      directives.set(key, declared);
-    }
-    return `${values},"_aws":{"Timestamp":${now},"CloudWatchMetrics":${declared}}`;
+    const decision = DECISION_METRIC[fields.decision];
+    let values = `,"${decision}":1,"Latency":${fields.latencyMs}`;
+    let shape = DECISION_INDEX[fields.decision];
+    if (fields.coldStart) (shape |= 4), (values += ',"ColdStart":1');
+    if (fields.mfaLookupMs !== undefined) (shape |= 8), (values += `,"MfaLookupLatency":${fields.mfaLookupMs}`);
+    if (fields.reason === "cognito_throttled") (shape |= 16), (values += ',"CognitoThrottle":1');
+    if (fields.reason !== undefined) shape |= 32;
+    return `${values},"_aws":{"Timestamp":${now},"CloudWatchMetrics":${(directives[shape] ??= directive(decision, shape))}}`;
   };
 
   const write = (fields: DecisionFields, logged: boolean) => {

@@ -40,7 +40,6 @@ describe("parseBearerToken", () => {
     ["four segments", `${TOKEN}.c2ln`],
     ["an empty segment", "eyJhbGciOiJSUzI1NiJ9..c2lnbmF0dXJl"],
     ["padding", `${TOKEN}=`],
-    ["standard base64 characters", "eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJ4In0.c2ln+mF0/XJl"],
     ["a segment of impossible length", "eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJ4In0.c2lnb"],
     ["non-zero unused bits (length 2 mod 4)", "eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJ4In0.c2lnbmF0dXJlcB"],
     ["non-zero unused bits (length 3 mod 4)", "eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJ4In0.c2lnbmF0dXJlcmB"],
