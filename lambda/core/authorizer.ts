@@ -1,7 +1,7 @@
 import type { APIGatewayAuthorizerResult } from "aws-lambda";
 import type { DecisionLog } from "./decision-log";
 import { AuthorizerError, InternalError, UnauthorizedError } from "./errors";
-import type { MfaLookup } from "./mfa-lookup";
+import type { MfaLookup, MfaStatus } from "./mfa-lookup";
 import { buildPolicy, type PolicyContext } from "./policy";
 import type { AccessToken, TokenVerifier } from "./token-verifier";
 
@@ -40,8 +40,13 @@ export function createAuthorizer(deps: AuthorizerDependencies): Authorizer {
     timing: { mfaLookupMs?: number },
   ) => {
     const lookupStarted = performance.now();
-    const status = await mfa.lookup(token, request.token);
-    timing.mfaLookupMs = elapsedMs(lookupStarted);
+    let status: MfaStatus;
+    try {
+      status = await mfa.lookup(token, request.token);
+    } finally {
+      // Timed when it fails too: a slow failing Cognito is what the latency metric is for.
+      timing.mfaLookupMs = elapsedMs(lookupStarted);
+    }
     const context: PolicyContext = {
       sub: token.sub,
       username: token.username,

@@ -187,7 +187,7 @@ describe("the decision metrics (CloudWatch embedded metric format)", () => {
       ["Allow", "Latency", "ColdStart", "MfaLookupLatency"],
       ["Deny", "Latency", "MfaLookupLatency"],
       ["Unauthorized", "Latency"],
-      ["Error", "Latency", "CognitoThrottle"],
+      ["Error", "Latency", "MfaLookupLatency", "CognitoThrottle"],
     ]);
     expect(metrics[1]).toMatchObject({ Deny: 1, reason: "mfa_enrolment_required", handler: "strict" });
     expect(metrics[2]).toMatchObject({ Unauthorized: 1, reason: "missing_token" });
