@@ -100,7 +100,7 @@ describe("Cognito faults fail closed within COGNITO_TIMEOUT_MS", () => {
 
     expect(error).toBeInstanceOf(DependencyError);
     expect((error as Error).message).not.toBe("Unauthorized");
-    expect(Date.now() - started).toBeLessThan(TIMEOUT_MS + 500);
+    expect(Date.now() - started).toBeLessThan(TIMEOUT_MS + 1500);
     const record = logs.records().filter((r) => r.level === "ERROR").at(-1)!;
     expect(record).toMatchObject({ decision: "error", reason: expect.stringMatching(/^(dependency_failure|cognito_throttled)$/) });
     // The SDK's error travels as the cause, unless the deadline ended the call first (a hang, or throttling
@@ -136,7 +136,7 @@ describe("JWKS faults fail closed within JWKS_TIMEOUT_MS", () => {
     const started = Date.now();
 
     await expect(authorizer(event)).rejects.toBeInstanceOf(DependencyError);
-    expect(Date.now() - started).toBeLessThan(TIMEOUT_MS + 500);
+    expect(Date.now() - started).toBeLessThan(TIMEOUT_MS + 1500);
     expect(server.cognitoCalls).toBe(calls);
 
     server.behave({ kind: "keys", keys: [key.publicJwk] });
