@@ -37,7 +37,8 @@ async function main(): Promise<void> {
     AWS_ACCESS_KEY_ID: LOCAL_CREDENTIALS.accessKeyId,
     AWS_SECRET_ACCESS_KEY: LOCAL_CREDENTIALS.secretAccessKey,
     MFA_CACHE_TTL_SECONDS: process.env.MFA_CACHE_TTL_SECONDS,
-    POWERTOOLS_LOG_LEVEL: process.env.POWERTOOLS_LOG_LEVEL ?? "WARN",
+    // Each decision line (with its metrics) shows in this terminal: what the functions would log in CloudWatch.
+    POWERTOOLS_LOG_LEVEL: process.env.POWERTOOLS_LOG_LEVEL ?? "INFO",
   };
   const [strict, noMfa] = await Promise.all([startLambdaProcess("strict", env), startLambdaProcess("no-mfa", env)]);
   stops.push(() => strict.stop(), () => noMfa.stop());
