@@ -2,16 +2,25 @@
  * What the benchmarks run against, all on this machine: cognito-local behind a proxy that counts Cognito
  * calls, real users, tokens signed with the emulator's key, and the built bundles loaded as Lambda loads them.
  */
-import { createPrivateKey, createPublicKey, randomUUID, sign, type KeyObject } from "node:crypto";
+import { createPublicKey, randomUUID, type KeyObject } from "node:crypto";
 import { mkdtempSync, rmSync } from "node:fs";
 import { createServer, request, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { APIGatewayAuthorizerResult } from "aws-lambda";
-import { createAppClient, LOCAL_CREDENTIALS, startCognitoLocal, type CognitoLocal } from "../local/cognito-local";
+import {
+  EMULATOR_KID,
+  LOCAL_CREDENTIALS,
+  createAppClient,
+  emulatorPrivateKey,
+  startCognitoLocal,
+  type CognitoLocal,
+} from "../local/cognito-local";
 import { createUser, enrolTotp, signIn } from "../local/users";
 import { bundlePath, type HandlerName } from "../scripts/build";
+// The same access-token claims and signing the tests use.
+import { accessClaims, signToken, type SigningKey } from "../test/support/tokens";
 
 export type Handler = (event: unknown) => Promise<APIGatewayAuthorizerResult>;
 
@@ -61,9 +70,7 @@ export async function startFixtures(): Promise<Fixtures> {
 
   const issuer = `https://cognito-idp.${local.region}.amazonaws.com/${local.userPoolId}`;
   const jwks = (await (await fetch(`${local.url}/${local.userPoolId}/.well-known/jwks.json`)).json()) as Fixtures["jwks"];
-  const { jwk } = require("cognito-local/lib/keys/cognitoLocal.private.json") as { jwk: object };
-  const privateKey = createPrivateKey({ key: jwk as never, format: "jwk" });
-  const base64url = (value: object) => Buffer.from(JSON.stringify(value)).toString("base64url");
+  const key = { kid: EMULATOR_KID, privateKey: emulatorPrivateKey() } as SigningKey;
 
   return {
     local,
@@ -79,15 +86,7 @@ export async function startFixtures(): Promise<Fixtures> {
       if (enrolled) await enrolTotp(local.client, (await signIn(local.client, clientId, email, password)).AccessToken!);
       return sub;
     },
-    token(sub) {
-      const now = Math.floor(Date.now() / 1000);
-      const claims = {
-        sub, iss: issuer, client_id: clientId, origin_jti: randomUUID(), event_id: randomUUID(), token_use: "access",
-        scope: "aws.cognito.signin.user.admin", auth_time: now, exp: now + 3600, iat: now, jti: randomUUID(), username: sub,
-      };
-      const input = `${base64url({ kid: "CognitoLocal", alg: "RS256" })}.${base64url(claims)}`;
-      return `${input}.${sign("RSA-SHA256", Buffer.from(input), privateKey).toString("base64url")}`;
-    },
+    token: (sub) => signToken(accessClaims({ sub, username: sub, iss: issuer, client_id: clientId }), key),
     load(name, env = {}) {
       const file = bundlePath(name);
       const saved = { ...process.env };

@@ -6,10 +6,10 @@ import type { RetentionDays } from "aws-cdk-lib/aws-logs";
 import { Construct } from "constructs";
 import { Alarm, ComparisonOperator, Metric, Stats, TreatMissingData } from "aws-cdk-lib/aws-cloudwatch";
 import { METRIC_NAMESPACE, SERVICE_NAME } from "../lambda/core/telemetry-names";
+import type { LogLevel, MfaLookupMode } from "../lambda/core/config";
 import { DEFAULTS, LIMITS } from "../lambda/core/defaults";
 import { bundledFunction } from "./bundled-function";
 
-export type MfaLookupMode = "admin" | "token";
 
 export interface MfaAuthorizersProps {
   /** The pool whose access tokens are accepted. Its id's region is the issuer's. */
@@ -60,7 +60,7 @@ export interface MfaAuthorizersProps {
   /** @default RetentionDays.ONE_MONTH */
   readonly logRetention?: RetentionDays;
   /** `POWERTOOLS_LOG_LEVEL`. @default - INFO: one line per decision */
-  readonly logLevel?: "TRACE" | "DEBUG" | "INFO" | "WARN" | "ERROR" | "CRITICAL" | "SILENT";
+  readonly logLevel?: LogLevel;
   /** @default Tracing.DISABLED */
   readonly tracing?: Tracing;
   /**

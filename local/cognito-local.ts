@@ -4,6 +4,7 @@
  * Used by the end-to-end tests, `npm start` and the benchmarks.
  */
 import { spawn, type ChildProcess } from "node:child_process";
+import { createPrivateKey, type KeyObject } from "node:crypto";
 import { existsSync, mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import {
@@ -11,6 +12,7 @@ import {
   CreateUserPoolClientCommand,
   SetUserPoolMfaConfigCommand,
 } from "@aws-sdk/client-cognito-identity-provider";
+import { stopChild } from "./child-process";
 
 export interface CognitoLocal {
   /** e.g. `http://127.0.0.1:40123`: the value for `AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER`. */
@@ -76,8 +78,20 @@ export async function startCognitoLocal(options: StartOptions): Promise<CognitoL
     region,
     userPoolId,
     client,
-    stop: () => stopProcess(child),
+    stop: () => stopChild(child),
   };
+}
+
+/** The `kid` of cognito-local's one signing key (the same for every pool). */
+export const EMULATOR_KID = "CognitoLocal";
+
+/**
+ * The emulator's private signing key, which ships in the package: what it would sign for any claims, so tests
+ * and benchmarks can issue tokens the pool never issued (a deleted user, thousands of distinct tokens).
+ */
+export function emulatorPrivateKey(): KeyObject {
+  const { jwk } = require("cognito-local/lib/keys/cognitoLocal.private.json") as { jwk: object };
+  return createPrivateKey({ key: jwk as never, format: "jwk" });
 }
 
 /** An app client that may sign in with a password (the stack's default client uses SRP, which cognito-local lacks). */
@@ -124,10 +138,3 @@ function waitUntilReady(child: ChildProcess): Promise<string> {
   });
 }
 
-function stopProcess(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
-  return new Promise((resolve) => {
-    child.once("exit", () => resolve());
-    child.kill("SIGTERM");
-  });
-}

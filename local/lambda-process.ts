@@ -2,9 +2,10 @@
  * Runs a built authorizer bundle in its own Node.js process, as Lambda runs it: only the environment it is
  * given, configuration read once at load, a warm module serving many invocations.
  */
-import { fork, type ChildProcess } from "node:child_process";
+import { fork } from "node:child_process";
 import { join } from "node:path";
 import { bundlePath, type HandlerName } from "../scripts/build";
+import { stopChild } from "./child-process";
 
 /** What the runtime reports: the handler's answer, or the error it threw (name and message only). */
 export type Invocation<T = unknown> = { result: T; error?: undefined } | { result?: undefined; error: { name: string; message: string } };
@@ -44,7 +45,7 @@ export function startLambdaProcess(
 
   return new Promise((resolve, reject) => {
     child.on("message", (message: { ready?: true; initError?: { message: string }; id?: number } & Invocation) => {
-      if (message.ready) resolve({ invoke, stop: () => stop(child) });
+      if (message.ready) resolve({ invoke, stop: () => stopChild(child) });
       else if (message.initError) reject(new InitError(message.initError.message));
       else if (message.id !== undefined) {
         pending.get(message.id)?.(message.error ? { error: message.error } : { result: message.result });
@@ -66,10 +67,3 @@ export function startLambdaProcess(
   }
 }
 
-function stop(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
-  return new Promise((resolve) => {
-    child.once("exit", () => resolve());
-    child.kill("SIGTERM");
-  });
-}

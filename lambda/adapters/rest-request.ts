@@ -3,13 +3,13 @@ import { parseBearerToken } from "../core/bearer-token";
 import { stageWildcardResource } from "../core/policy";
 import type { AuthorizationRequest } from "../core/authorizer";
 
+const EXPECTED = "this function takes REST API REQUEST authorizer events";
+
 /**
  * Turns an API Gateway REST API `REQUEST` authorizer event (`APIGatewayRequestAuthorizerEvent`) into the
  * token and policy resource the core needs. Any other event is a wiring mistake and is named in the error.
  * The event is taken as `unknown`: whatever arrives is checked, not trusted to match its type.
  */
-const EXPECTED = "this function takes REST API REQUEST authorizer events";
-
 export function fromRestRequestEvent(event: unknown): AuthorizationRequest {
   const e = (typeof event === "object" && event !== null ? event : {}) as Record<string, unknown>;
   if (e.version !== undefined) {

@@ -48,9 +48,7 @@ export function createAuthorizer(deps: AuthorizerDependencies): Authorizer {
       timing.mfaLookupMs = elapsedMs(lookupStarted);
     }
     const context: PolicyContext = {
-      sub: token.sub,
-      username: token.username,
-      clientId: token.clientId,
+      ...identity(token),
       mfa: String(status.enrolled),
       ...(status.email !== undefined && { email: status.email }),
     };
@@ -78,7 +76,7 @@ export function createAuthorizer(deps: AuthorizerDependencies): Authorizer {
       const result =
         deps.mfa === undefined
           ? // This handler does not look, so it never vouches for MFA.
-            buildPolicy(token.sub, "Allow", request.resource, { sub: token.sub, username: token.username, clientId: token.clientId, mfa: "false" })
+            buildPolicy(token.sub, "Allow", request.resource, { ...identity(token), mfa: "false" })
           : await decide(request, token, deps.mfa, timing);
       const context = result.context as PolicyContext;
       deps.log.decided({
@@ -108,6 +106,9 @@ export function createAuthorizer(deps: AuthorizerDependencies): Authorizer {
     }
   };
 }
+
+/** Who the caller is, as every policy's context says it. */
+const identity = (token: AccessToken) => ({ sub: token.sub, username: token.username, clientId: token.clientId });
 
 /** Milliseconds since `started`, to the microsecond: enough precision, and a short number to print. */
 const elapsedMs = (started: number): number => Math.round((performance.now() - started) * 1000) / 1000;

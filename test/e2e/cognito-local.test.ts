@@ -3,11 +3,18 @@
  * against the cognito-local emulator over HTTP (real RS256 tokens, a real JWKS, AdminGetUser).
  */
 import type { APIGatewayAuthorizerResult } from "aws-lambda";
-import { createPrivateKey, randomUUID } from "node:crypto";
+import { randomUUID } from "node:crypto";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { createAppClient, startCognitoLocal, LOCAL_CREDENTIALS, type CognitoLocal } from "../../local/cognito-local";
+import {
+  EMULATOR_KID,
+  LOCAL_CREDENTIALS,
+  createAppClient,
+  emulatorPrivateKey,
+  startCognitoLocal,
+  type CognitoLocal,
+} from "../../local/cognito-local";
 import { startLambdaProcess, type LambdaProcess } from "../../local/lambda-process";
 import { createUser, disableUser, enrolTotp, removeTotp, signIn } from "../../local/users";
 import { bearer, restRequestEvent } from "../support/events";
@@ -161,9 +168,8 @@ describe("tokens the emulator issued but the authorizers refuse", () => {
   });
 
   it("refuses, in strict, a well-signed token whose user the pool does not know", async () => {
-    // The emulator's signing key ships with it, so this is exactly what it would sign for a deleted user.
-    const { jwk } = require("cognito-local/lib/keys/cognitoLocal.private.json") as { jwk: object };
-    const key = { kid: "CognitoLocal", privateKey: createPrivateKey({ key: jwk as never, format: "jwk" }) } as SigningKey;
+    // Exactly what the emulator would sign for a deleted user.
+    const key = { kid: EMULATOR_KID, privateKey: emulatorPrivateKey() } as SigningKey;
     const sub = randomUUID();
     const token = signToken(
       accessClaims({ iss: `https://cognito-idp.${local.region}.amazonaws.com/${local.userPoolId}`, client_id: clientId, sub, username: sub }),
